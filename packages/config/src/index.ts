@@ -80,5 +80,8 @@ export function port(defaultPort: number) {
 }
 
 export function brokerList(value: string): string[] {
-  return value.split(',').map((b) => b.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
 }

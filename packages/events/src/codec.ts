@@ -1,6 +1,6 @@
 import { RestockError } from '@restock/errors';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { EnvelopeHeader } from './envelope.js';
 import type { TopicDefinition } from './topics.js';
 
@@ -55,11 +55,7 @@ export function createCodec<E extends readonly TSchema[]>(
     if (upcast) envelope = upcast(envelope);
     const check = checks.get(`${envelope.type}@${envelope.version}`);
     if (!check) {
-      throw new EventDecodeError(
-        'EVT_UNKNOWN_TYPE',
-        `/type: ${key} is not an event of ${topic.name}`,
-        '/type',
-      );
+      throw new EventDecodeError('EVT_UNKNOWN_TYPE', `/type: ${key} is not an event of ${topic.name}`, '/type');
     }
     const error = firstError(check, envelope);
     if (error) throw new EventDecodeError('EVT_INVALID', `${error.path || '/'}: ${error.message}`, error.path);

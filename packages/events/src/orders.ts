@@ -31,14 +31,20 @@ const OrderLine = {
 export const OrderPlaced = eventSchema(
   'OrderPlaced',
   1,
-  Type.Object({ ...OrderLine, ...DrsNotification, products: Type.Array(OrderProduct) }, { additionalProperties: false }),
+  Type.Object(
+    { ...OrderLine, ...DrsNotification, products: Type.Array(OrderProduct) },
+    { additionalProperties: false },
+  ),
 );
 export type OrderPlaced = Static<typeof OrderPlaced>;
 
 export const ItemShipped = eventSchema(
   'ItemShipped',
   1,
-  Type.Object({ ...OrderLine, ...DrsNotification, products: Type.Array(OrderProduct) }, { additionalProperties: false }),
+  Type.Object(
+    { ...OrderLine, ...DrsNotification, products: Type.Array(OrderProduct) },
+    { additionalProperties: false },
+  ),
 );
 export type ItemShipped = Static<typeof ItemShipped>;
 

@@ -12,7 +12,10 @@ const DrsNotification = {
 export const DeviceRegistered = eventSchema(
   'DeviceRegistered',
   1,
-  Type.Object({ ...DrsNotification, modelId: DrsIdentifier, serialNumber: DrsIdentifier }, { additionalProperties: false }),
+  Type.Object(
+    { ...DrsNotification, modelId: DrsIdentifier, serialNumber: DrsIdentifier },
+    { additionalProperties: false },
+  ),
 );
 export type DeviceRegistered = Static<typeof DeviceRegistered>;
 
