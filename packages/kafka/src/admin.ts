@@ -1,0 +1,95 @@
+import type { Kafka } from 'kafkajs';
+import { busError } from './errors.js';
+import type { BusLog } from './log.js';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  config: Record<string, string>;
+}
+
+/**
+ * Creates the missing topics and brings the configuration of existing ones in line with the spec,
+ * idempotently. Partitions are only ever added (Kafka cannot remove them), never silently reduced.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  specs: TopicSpec[],
+  options: { log: BusLog; replicationFactor?: number },
+): Promise<{ created: string[]; updated: string[] }> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.name,
+          numPartitions: s.partitions,
+          replicationFactor: options.replicationFactor ?? 1,
+          configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    }
+    const present = specs.filter((s) => existing.has(s.name));
+    const updated: string[] = [];
+    if (present.length > 0) {
+      const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+      const grow = present.filter((s) => {
+        const t = meta.topics.find((m) => m.name === s.name);
+        if (t && t.partitions.length > s.partitions) {
+          options.log.warn(
+            { topic: s.name, has: t.partitions.length, declared: s.partitions },
+            'topic has more partitions than declared',
+          );
+        }
+        return t !== undefined && t.partitions.length < s.partitions;
+      });
+      if (grow.length > 0) {
+        await admin.createPartitions({ topicPartitions: grow.map((s) => ({ topic: s.name, count: s.partitions })) });
+        updated.push(...grow.map((s) => s.name));
+      }
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: present.map((s) => ({
+          type: 2, // ConfigResourceTypes.TOPIC
+          name: s.name,
+          configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    }
+    return { created: missing.map((s) => s.name), updated };
+  } catch (error) {
+    throw busError(error, 'ensuring topics failed');
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Deletes topics (tests and rebuild tooling only). */
+export async function deleteTopics(kafka: Kafka, names: string[]): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const doomed = names.filter((n) => existing.has(n));
+    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed, timeout: 10_000 });
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Readiness: the cluster answers a metadata request. */
+export async function pingKafka(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } catch (error) {
+    throw busError(error, 'kafka is not reachable');
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
