@@ -10,6 +10,7 @@
 set -euo pipefail
 # shellcheck source=infra/local/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck disable=SC2034 # read by log() in lib.sh
 RESTOCK_LOG_TAG=kafka
 cd "$RESTOCK_ROOT"
 

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Shared by the infra/local scripts (sourced, never run). Finds the repo root from this file's own
 # location, names the git-ignored folders, and sets the local connection defaults.
 
