@@ -31,11 +31,14 @@ export function testSuffix(): string {
  * them when its tests end. Returns the real name of each catalogue topic: `names['consumption.v1']`.
  */
 export async function createTestTopics(kafka: Kafka, suffix = testSuffix()): Promise<Record<string, string>> {
-  const specs = allTopicSpecs().map((s) => ({
-    ...s,
-    name: `${s.name}-${suffix}`,
-    partitions: Math.min(s.partitions, 3),
-  }));
+  // A catalogue topic `x.v1` becomes `x.v1-<suffix>` and its DLQ `x.v1-<suffix>.dlq`, as consumers name it.
+  const names: Record<string, string> = {};
+  const specs = allTopicSpecs().map((s) => {
+    const base = s.name.endsWith('.dlq') ? s.name.slice(0, -'.dlq'.length) : s.name;
+    const name = s.name.endsWith('.dlq') ? `${base}-${suffix}.dlq` : `${base}-${suffix}`;
+    names[s.name] = name;
+    return { ...s, name, partitions: Math.min(s.partitions, 3) };
+  });
   await ensureTopics(kafka, specs, { log: silentLog });
   afterAll(async () => {
     await deleteTopics(
@@ -43,8 +46,6 @@ export async function createTestTopics(kafka: Kafka, suffix = testSuffix()): Pro
       specs.map((s) => s.name),
     ).catch(() => {});
   });
-  const names: Record<string, string> = {};
-  for (const s of allTopicSpecs()) names[s.name] = `${s.name}-${suffix}`;
   return names;
 }
 
