@@ -1,0 +1,2 @@
+export * from './device-credentials.js';
+export * from './tokens.js';
