@@ -201,12 +201,17 @@ wait_until_ready() {
       rm -f "$PID_FILE"
       die "Kafka did not start (full log: ${LOG_FILE#"$RESTOCK_ROOT"/})"
     fi
-    if answers; then
+    # In the background and waited for, so a Ctrl-C runs the trap at once (bash defers traps while a
+    # foreground child runs, and 'timeout' shields the probe from the terminal's SIGINT).
+    answers &
+    PROBE_PID=$!
+    if wait "$PROBE_PID"; then
       printf ' ready\n' >&2
       return 0
     fi
     printf '.' >&2
-    sleep 1
+    sleep 1 &
+    wait $!
   done
   printf '\n' >&2
   show_failure
@@ -250,7 +255,9 @@ cmd_up() {
     </dev/null >>"$OUT_FILE" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PID_FILE"
+  STARTING_PID="$pid"
   wait_until_ready "$pid"
+  STARTING_PID=""
   log "up (pid $pid) in $((SECONDS - started)) s; log: ${LOG_FILE#"$RESTOCK_ROOT"/}"
 }
 
@@ -261,6 +268,12 @@ cmd_down() {
     log "not running"
     return 0
   fi
+  stop_pid "$pid"
+}
+
+# SIGTERM (the broker's controlled shutdown), up to STOP_TIMEOUT, then SIGKILL.
+stop_pid() {
+  local pid="$1"
   log "stopping (pid $pid) ..."
   kill -TERM "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + STOP_TIMEOUT))
@@ -272,6 +285,20 @@ cmd_down() {
   fi
   rm -f "$PID_FILE"
   log "stopped"
+}
+
+# Ctrl-C or SIGTERM during 'up': stop the broker this call was starting, then die of the same signal
+# so a calling script knows it was interrupted (bash ignores a SIGINT its child survived).
+on_signal() {
+  trap '' INT TERM
+  printf '\n' >&2
+  if [[ -n "$PROBE_PID" ]]; then kill "$PROBE_PID" 2>/dev/null || true; fi
+  if [[ -n "$STARTING_PID" ]] && kill -0 "$STARTING_PID" 2>/dev/null; then
+    log "interrupted while the broker was starting"
+    stop_pid "$STARTING_PID"
+  fi
+  trap - "$1"
+  kill "-$1" $$
 }
 
 cmd_status() {
@@ -322,6 +349,11 @@ usage() {
   sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
+
+STARTING_PID=""
+PROBE_PID=""
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
 
 cmd="${1:-}"
 [[ -n "$cmd" ]] || usage
