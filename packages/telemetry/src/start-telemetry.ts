@@ -1,3 +1,4 @@
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
@@ -95,7 +96,12 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   // Same (default) settings as the exporter's own server, so both endpoints print the same text.
   const serializer = new PrometheusSerializer();
   setActiveTelemetry({
-    shutdown: () => sdk.shutdown(),
+    shutdown: async () => {
+      await sdk.shutdown();
+      // Telemetry is shut down last, so nothing needs the providers any more; releasing the globals
+      // lets the process (a test, above all) start telemetry again.
+      for (const api of [trace, metrics, propagation, context]) api.disable();
+    },
     collectPrometheusMetrics:
       reader === undefined ? undefined : async () => serializer.serialize((await reader.collect()).resourceMetrics),
   });

@@ -1,4 +1,4 @@
-import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelemetry, type Telemetry } from './start-telemetry.js';
 import { collectPrometheusMetrics, shutdownTelemetry } from './telemetry-state.js';
@@ -11,10 +11,6 @@ describe('startTelemetry without an OTLP endpoint', () => {
   });
   afterAll(async () => {
     await telemetry.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-    metrics.disable();
   });
 
   it('still gives spans real trace ids, so context propagates into Kafka headers', async () => {
@@ -39,8 +35,10 @@ describe('startTelemetry without an OTLP endpoint', () => {
     expect(() => startTelemetry({ serviceName: 'again' })).toThrow(/already started/);
   });
 
-  it('shuts down once, however many times it is asked', async () => {
+  it('shuts down once, however many times it is asked, and can then start again', async () => {
     await Promise.all([shutdownTelemetry(), telemetry.shutdown()]);
     expect(await collectPrometheusMetrics()).toBeUndefined();
+    telemetry = startTelemetry({ serviceName: 'ingest-test' });
+    expect(await collectPrometheusMetrics()).toContain('target_info');
   });
 });
