@@ -573,3 +573,41 @@ describe('signSnsMessage and verifySnsMessage round trip', () => {
     expect((await verifySnsMessage(JSON.stringify(message), identityOptions())).ok).toBe(true);
   });
 });
+
+describe('verifySnsMessage with the GetWagz DRS envelopes re-signed by a test identity', () => {
+  const names = [
+    'orderPlacedNotification.json',
+    'itemShippedNotification.json',
+    'orderCancelledNotification.json',
+    'subscriptionChangedNotification.json',
+    'deviceRegisteredNotification.json',
+  ];
+
+  function resigned(name: string): Record<string, unknown> {
+    const { Type, MessageId, Subject, Message, Timestamp, UnsubscribeURL } = readSnsFixture(
+      'drs-payloads-aws-signed-cert-missing',
+      name,
+    ) as Record<string, string>;
+    return sign({
+      Type: Type as 'Notification',
+      MessageId: MessageId as string,
+      TopicArn: drsTopic,
+      Subject,
+      Message: Message as string,
+      Timestamp: Timestamp as string,
+      UnsubscribeURL,
+    });
+  }
+
+  it.each(names)('accepts %s once re-signed and returns its DRS Message untouched', async (name) => {
+    const message = resigned(name);
+    const result = await verifySnsMessage(JSON.stringify(message), identityOptions());
+    expect(result).toMatchObject({ ok: true, message: { Message: message['Message'] } });
+  });
+
+  it('refuses the envelope whose payload was swapped for the HACKED one after signing', async () => {
+    const hacked = readSnsFixture('drs-payloads-aws-signed-cert-missing', 'invalidSignatureNotification.json');
+    const message = { ...resigned('deviceRegisteredNotification.json'), Message: hacked['Message'] };
+    expect(await verifySnsMessage(message, identityOptions())).toMatchObject({ ok: false, code: 'SNS_BAD_SIGNATURE' });
+  });
+});
