@@ -2,11 +2,11 @@ import { context, type Link, SpanKind, SpanStatusCode, trace } from '@openteleme
 import { describeError, isRetriable } from '@restock/errors';
 import type { TopicCodec } from '@restock/events';
 import { type Pool, quoteIdent, type Tx, withTransaction } from '@restock/postgres';
+import { extractTraceContext } from '@restock/telemetry';
 import type { TSchema } from '@sinclair/typebox';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { BusLog } from './log.js';
 import { enqueueMessages } from './outbox.js';
-import { contextFromHeaders } from './tracing.js';
 
 const tracer = trace.getTracer('@restock/kafka');
 
@@ -138,7 +138,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
   /** Applies one message under its own span; the span's parent is the producer's context. */
   async function applyOne(tx: Tx, topic: string, partition: number, message: KafkaMessage, ctx: Ctx): Promise<void> {
     const codec = codecs.get(topic);
-    const parent = contextFromHeaders(message.headers);
+    const parent = extractTraceContext(message.headers);
     const producerSpan = trace.getSpanContext(parent);
     const links: Link[] = producerSpan ? [{ context: producerSpan }] : [];
     const span = tracer.startSpan(

@@ -7,7 +7,6 @@ export * from './errors.js';
 export * from './log.js';
 export * from './outbox.js';
 export * from './producer.js';
-export * from './tracing.js';
 
 /** The bus's own migrations (consumer_offsets, outbox), applied in each owning service's schema. */
 export const busMigrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));

@@ -1,9 +1,9 @@
 import type { TopicCodec } from '@restock/events';
+import { injectTraceHeaders } from '@restock/telemetry';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import { busError } from './errors.js';
 import type { BusLog } from './log.js';
-import { currentTraceHeaders } from './tracing.js';
 
 /** A message ready for the wire. */
 export interface OutgoingMessage {
@@ -46,7 +46,7 @@ export function eventHeaders(event: { id: string; type: string; version: number 
   return {
     'event-id': event.id,
     'event-type': `${event.type}@${event.version}`,
-    ...currentTraceHeaders(),
+    ...injectTraceHeaders({}),
   };
 }
 
