@@ -60,9 +60,12 @@ ensure_jars() {
   rm -rf "$tmp"
   # A fresh folder, swapped in at the end: an interrupted fetch or a jar of an older version never
   # ends up on the classpath.
-  if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies "-Dkafka.libs.dir=$tmp"; then
+  # mvn's output goes to a file (even -q -B prints stray colour codes) and is shown only on failure.
+  if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies "-Dkafka.libs.dir=$tmp" \
+    </dev/null >"$RUN_DIR/mvn.log" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$RUN_DIR/mvn.log" | tail -n 30 >&2
     rm -rf "$tmp"
-    die "mvn could not fetch the Kafka jars (network to Maven Central? ~/.m2 permissions?)"
+    die "mvn could not fetch the Kafka jars (network to Maven Central? ~/.m2 permissions?); full output: ${RUN_DIR#"$RESTOCK_ROOT"/}/mvn.log"
   fi
   ls "$tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || die "mvn ran but no kafka_2.13 jar arrived in $tmp"
   echo "$want" >"$tmp/.restock-pom.sha256"
