@@ -9,6 +9,11 @@ export interface HttpsCertificateSourceOptions {
   timeoutMs?: number;
   /** Largest body accepted. bytes; default 65536 (a real SNS certificate is about 2 KiB). */
   maxBytes?: number;
+  /**
+   * Exact origins (`http://127.0.0.1:8090`) it may download from over plain http: the DRS simulator in
+   * development. Default none; never set it in production.
+   */
+  insecureOrigins?: readonly string[];
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000; // ms
@@ -24,10 +29,11 @@ export function httpsCertificateSource(options: HttpsCertificateSourceOptions = 
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const insecureOrigins = options.insecureOrigins ?? [];
 
   return {
     async get(url: URL): Promise<string> {
-      if (url.protocol !== 'https:') {
+      if (url.protocol !== 'https:' && !insecureOrigins.includes(url.origin)) {
         throw unavailable(url, `refusing to download a certificate over ${url.protocol.replace(/:$/, '')}`, false);
       }
       try {

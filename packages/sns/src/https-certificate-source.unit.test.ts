@@ -125,3 +125,21 @@ describe('httpsCertificateSource', () => {
     expect(calls).toHaveLength(0);
   });
 });
+
+describe('httpsCertificateSource with insecure origins', () => {
+  const devUrl = new URL('http://127.0.0.1:8090/sns/SimpleNotificationService-0123abcd.pem');
+
+  it('downloads over http from an origin listed exactly', async () => {
+    const { fetch, calls } = scriptedFetch(() => new Response(pem));
+    expect(await httpsCertificateSource({ fetch, insecureOrigins: ['http://127.0.0.1:8090'] }).get(devUrl)).toBe(pem);
+    expect(calls[0]?.url).toBe(devUrl.href);
+  });
+
+  it('refuses http from any other origin without asking the network', async () => {
+    const { fetch, calls } = scriptedFetch();
+    await expect(
+      httpsCertificateSource({ fetch, insecureOrigins: ['http://127.0.0.1:9999'] }).get(devUrl),
+    ).rejects.toMatchObject({ code: 'SNS_CERT_UNAVAILABLE', retriable: false });
+    expect(calls).toHaveLength(0);
+  });
+});

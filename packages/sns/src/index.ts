@@ -49,6 +49,7 @@ export {
   checkSubscribeUrl,
   DEFAULT_SNS_HOST_PATTERN,
   hostPassesRule,
+  type InsecureOrigins,
   type SnsHostRule,
   type UrlCheck,
 } from './trusted-sns-url.js';

@@ -13,6 +13,14 @@ export const DEFAULT_SNS_HOST_PATTERN = /^sns\.[a-zA-Z0-9-]{3,}\.amazonaws\.com(
  */
 export type SnsHostRule = RegExp | readonly string[];
 
+/**
+ * Origins, exactly as `URL.origin` writes them (`http://127.0.0.1:8090`), trusted to serve certificates and
+ * subscribe URLs over plain http and on a port, besides the host rule. Only for a bridge wired to the DRS
+ * simulator in development, which has neither https nor an SNS host name; production leaves it empty.
+ * Every other rule (user info, query, fragment, `.pem`, canonical form) still applies to them.
+ */
+export type InsecureOrigins = readonly string[];
+
 /** Result of checking one URL: the parsed URL, or why it is refused (naming the part at fault). */
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
@@ -31,8 +39,8 @@ export function hostPassesRule(host: string, rule: SnsHostRule = DEFAULT_SNS_HOS
  * rule, a path ending in `.pem`, and written in canonical form (so that what we check is exactly what a
  * client would fetch: no backslashes, tabs, explicit `:443` or other spellings a URL parser rewrites).
  */
-export function checkSigningCertUrl(raw: string, rule?: SnsHostRule): UrlCheck {
-  const base = checkSnsUrl('SigningCertURL', raw, rule, 'whole');
+export function checkSigningCertUrl(raw: string, rule?: SnsHostRule, insecureOrigins?: InsecureOrigins): UrlCheck {
+  const base = checkSnsUrl('SigningCertURL', raw, rule, 'whole', insecureOrigins);
   if (!base.ok) return base;
   const { url } = base;
   if (url.search !== '' || raw.includes('?')) return refuse('SigningCertURL', raw, 'must not have a query');
@@ -45,10 +53,10 @@ export function checkSigningCertUrl(raw: string, rule?: SnsHostRule): UrlCheck {
  * server-side request forgery): https, no user info, no port, no fragment, a host passing the same rule.
  * The query (`?Action=ConfirmSubscription&...`) is expected.
  */
-export function checkSubscribeUrl(raw: string, rule?: SnsHostRule): UrlCheck {
+export function checkSubscribeUrl(raw: string, rule?: SnsHostRule, insecureOrigins?: InsecureOrigins): UrlCheck {
   // Only the authority must be canonical: the query carries the ARN and token as SNS wrote them, and a
   // URL parser may re-encode some of their characters without changing where the request goes.
-  return checkSnsUrl('SubscribeURL', raw, rule, 'authority');
+  return checkSnsUrl('SubscribeURL', raw, rule, 'authority', insecureOrigins);
 }
 
 function checkSnsUrl(
@@ -56,6 +64,7 @@ function checkSnsUrl(
   raw: string,
   rule: SnsHostRule | undefined,
   canonical: 'whole' | 'authority',
+  insecureOrigins: InsecureOrigins = [],
 ): UrlCheck {
   let url: URL;
   try {
@@ -63,13 +72,20 @@ function checkSnsUrl(
   } catch {
     return refuse(field, raw, 'is not a URL');
   }
-  if (url.protocol !== 'https:') return refuse(field, raw, `must use https, not ${url.protocol.replace(/:$/, '')}`);
+  const trustedInsecure = insecureOrigins.includes(url.origin);
+  if (url.protocol !== 'https:' && !trustedInsecure) {
+    return refuse(field, raw, `must use https, not ${url.protocol.replace(/:$/, '')}`);
+  }
   if (url.username !== '' || url.password !== '' || authorityOf(raw).includes('@')) {
     return refuse(field, raw, 'must not contain user info');
   }
-  if (url.port !== '' || /:\d*$/.test(authorityOf(raw))) return refuse(field, raw, 'must not name a port');
+  if (!trustedInsecure && (url.port !== '' || /:\d*$/.test(authorityOf(raw)))) {
+    return refuse(field, raw, 'must not name a port');
+  }
   if (url.hash !== '' || raw.includes('#')) return refuse(field, raw, 'must not have a fragment');
-  if (!hostPassesRule(url.hostname, rule)) return refuse(field, raw, `host ${url.hostname} is not an allowed SNS host`);
+  if (!trustedInsecure && !hostPassesRule(url.hostname, rule)) {
+    return refuse(field, raw, `host ${url.hostname} is not an allowed SNS host`);
+  }
   const isCanonical = canonical === 'whole' ? url.href === raw : authorityOf(raw).toLowerCase() === url.host;
   if (!isCanonical) return refuse(field, raw, 'is not in canonical form');
   return { ok: true, url };

@@ -84,3 +84,27 @@ describe('checkSubscribeUrl', () => {
     expect(!check.ok && check.reason).toContain('SubscribeURL');
   });
 });
+
+describe('insecure origins (the DRS simulator in development)', () => {
+  const simulator = 'http://127.0.0.1:8090';
+  const certUrl = `${simulator}/sns/SimpleNotificationService-0123abcd.pem`;
+  const subscribeUrl = `${simulator}/sns/confirm?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-east-1:000000000000:t&Token=ab12`;
+
+  it('accepts http and a port for an origin listed exactly', () => {
+    expect(checkSigningCertUrl(certUrl, undefined, [simulator])).toMatchObject({ ok: true });
+    expect(checkSubscribeUrl(subscribeUrl, undefined, [simulator])).toMatchObject({ ok: true });
+  });
+
+  it('still refuses the same URLs when the origin is not listed', () => {
+    expect(checkSigningCertUrl(certUrl).ok).toBe(false);
+    expect(checkSubscribeUrl(subscribeUrl).ok).toBe(false);
+    expect(checkSigningCertUrl(certUrl, undefined, ['http://127.0.0.1:8091']).ok).toBe(false);
+    expect(checkSigningCertUrl(certUrl.replace('http:', 'https:'), undefined, [simulator]).ok).toBe(false);
+  });
+
+  it('keeps every other rule for a listed origin', () => {
+    expect(checkSigningCertUrl(`${certUrl}?a=b`, undefined, [simulator]).ok).toBe(false);
+    expect(checkSigningCertUrl(certUrl.replace('.pem', '.txt'), undefined, [simulator]).ok).toBe(false);
+    expect(checkSigningCertUrl(certUrl.replace('http://', 'http://a:b@'), undefined, [simulator]).ok).toBe(false);
+  });
+});

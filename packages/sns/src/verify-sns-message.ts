@@ -4,7 +4,7 @@ import type { CertificateSource } from './certificate-source.js';
 import { readSnsEnvelope, type SnsRawBody } from './read-sns-envelope.js';
 import { checkSigningCertificate } from './signing-certificate.js';
 import { buildStringToSign, DIGEST_BY_SIGNATURE_VERSION } from './string-to-sign.js';
-import { checkSigningCertUrl, checkSubscribeUrl, type SnsHostRule } from './trusted-sns-url.js';
+import { checkSigningCertUrl, checkSubscribeUrl, type InsecureOrigins, type SnsHostRule } from './trusted-sns-url.js';
 import { refusal, SnsVerificationCode, type SnsVerificationResult } from './verification-result.js';
 
 /** Options of `verifySnsMessage`. */
@@ -21,6 +21,11 @@ export interface VerifySnsMessageOptions {
    * (`sns.<region>.amazonaws.com[.cn]`). Tests and the simulator pass an allow-list with their own host.
    */
   certificateHost?: SnsHostRule;
+  /**
+   * Exact origins (`http://127.0.0.1:8090`) also trusted to serve certificates and subscribe URLs, over
+   * http and on a port: the DRS simulator in development. Default none; never set it in production.
+   */
+  insecureOrigins?: InsecureOrigins;
   /** The time the certificate must be valid at. */
   clock: () => Date;
   /** The `x-amz-sns-message-type` header, when the transport has one; the body's `Type` must equal it. */
@@ -46,10 +51,10 @@ export async function verifySnsMessage(
   if (!read.ok) return read;
   const { message } = read;
 
-  const certUrl = checkSigningCertUrl(message.SigningCertURL, options.certificateHost);
+  const certUrl = checkSigningCertUrl(message.SigningCertURL, options.certificateHost, options.insecureOrigins);
   if (!certUrl.ok) return refusal(SnsVerificationCode.SNS_BAD_CERT_URL, certUrl.reason);
   if (message.Type !== 'Notification') {
-    const subscribeUrl = checkSubscribeUrl(message.SubscribeURL, options.certificateHost);
+    const subscribeUrl = checkSubscribeUrl(message.SubscribeURL, options.certificateHost, options.insecureOrigins);
     if (!subscribeUrl.ok) return refusal(SnsVerificationCode.SNS_BAD_SUBSCRIBE_URL, subscribeUrl.reason);
   }
   if (!BASE64.test(message.Signature)) {
