@@ -226,6 +226,11 @@ wait_until_ready() {
 cmd_up() {
   local pid
   if pid="$(live_pid)"; then
+    local running_port
+    running_port="$(sed -n 's/^advertised.listeners=PLAINTEXT:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$CONFIG")"
+    if [[ -n "$running_port" && "$running_port" != "$KAFKA_PORT" ]]; then
+      die "this checkout's broker already runs on 127.0.0.1:$running_port (pid $pid), not $KAFKA_PORT: 'kafka.sh down' first to change ports"
+    fi
     log "already running (pid $pid) on $BOOTSTRAP"
     # Never refetch jars under a running broker: it loads classes from them lazily.
     if [[ -f "$LIBS_MARKER" ]]; then
