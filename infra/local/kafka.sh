@@ -99,6 +99,8 @@ transaction.state.log.num.partitions=10
 
 # Consumers in tests join at once instead of waiting 3 s for more members.
 group.initial.rebalance.delay.ms=0
+# Lets tests use short consumer session timeouts, so a killed consumer leaves its group in ~2 s.
+group.min.session.timeout.ms=1000
 # Topics exist only when bootstrap (or a test) creates them: a typo fails loudly.
 auto.create.topics.enable=false
 num.partitions=3

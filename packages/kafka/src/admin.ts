@@ -93,3 +93,25 @@ export async function pingKafka(kafka: Kafka): Promise<void> {
     await admin.disconnect().catch(() => {});
   }
 }
+
+/** The end offset (next offset to be written) of every partition of each topic. */
+export async function topicEndOffsets(
+  kafka: Kafka,
+  topics: string[],
+): Promise<{ topic: string; partition: number; end: number }[]> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const result: { topic: string; partition: number; end: number }[] = [];
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        result.push({ topic, partition: p.partition, end: Number(p.high) });
+      }
+    }
+    return result;
+  } catch (error) {
+    throw busError(error, 'reading end offsets failed');
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}

@@ -184,7 +184,7 @@ describe('the bus', () => {
     const run = (kill: boolean) =>
       spawn(process.execPath, ['--import', 'tsx', worker], {
         env: { ...env, KILL_AFTER_COMMIT: kill ? '1' : '0' },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
 
     let kills = 0;
@@ -193,6 +193,10 @@ describe('the bus', () => {
       await producer.publish(codec, events, topic);
       published.push(...events.map((e) => e.id));
       const child = run(true);
+      let stderr = '';
+      child.stderr?.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
       const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
@@ -203,7 +207,7 @@ describe('the bus', () => {
           resolve(sig);
         });
       });
-      expect(signal).toBe('SIGKILL');
+      expect(signal, `worker stderr: ${stderr}`).toBe('SIGKILL');
       kills++;
     }
     expect(kills).toBe(20);

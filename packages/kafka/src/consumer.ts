@@ -31,8 +31,19 @@ export interface ProjectionConsumerOptions<Ctx> {
   /** Schema that holds this service's consumer_offsets and outbox tables. */
   schema: string;
   groupId: string;
+  /**
+   * The name the applied offsets are stored under in PostgreSQL; defaults to groupId. A rebuild reads
+   * with a throwaway Kafka group but stores offsets under the live name, so the live projector resumes
+   * from them once the rebuilt tables are swapped in.
+   */
+  offsetGroup?: string;
   subscriptions: Subscription[];
   log: BusLog;
+  /**
+   * Runs first in every batch transaction, before the offsets are read (e.g. to take a shared lock
+   * that a projection swap takes exclusively).
+   */
+  openTransaction?: (tx: Tx) => Promise<void>;
   /** Runs once per batch before the first message, inside the transaction; its result is the handler's context. */
   beginBatch?: (tx: Tx) => Promise<Ctx> | Ctx;
   /** Applies one decoded event inside the batch's transaction. Throw a non-retriable error to dead-letter it. */
@@ -78,6 +89,7 @@ const DLQ_SUFFIX = '.dlq';
 export function createProjectionConsumer<Ctx = undefined>(options: ProjectionConsumerOptions<Ctx>): ProjectionConsumer {
   const offsetsTable = `${quoteIdent(options.schema)}.consumer_offsets`;
   const codecs = new Map(options.subscriptions.map((s) => [s.topic, s.codec]));
+  const offsetGroup = options.offsetGroup ?? options.groupId;
   let consumer: Consumer | undefined;
   let running = false;
 
@@ -85,12 +97,12 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
     await tx.query(
       `INSERT INTO ${offsetsTable} (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
        ON CONFLICT DO NOTHING`,
-      [options.groupId, topic, partition],
+      [offsetGroup, topic, partition],
     );
     // FOR UPDATE serialises a zombie owner of the partition (during a rebalance) behind the new one.
     const { rows } = await tx.query<{ next_offset: number }>(
       `SELECT next_offset FROM ${offsetsTable} WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-      [options.groupId, topic, partition],
+      [offsetGroup, topic, partition],
     );
     return BigInt(rows[0]?.next_offset ?? 0);
   }
@@ -99,7 +111,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
     await tx.query(
       `UPDATE ${offsetsTable} SET next_offset = $4, updated_at = now()
        WHERE group_id = $1 AND topic = $2 AND partition = $3`,
-      [options.groupId, topic, partition, next.toString()],
+      [offsetGroup, topic, partition, next.toString()],
     );
   }
 
@@ -185,6 +197,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
   /** Fast path: the whole batch in one transaction. Throws if any message fails. */
   async function applyBatch(topic: string, partition: number, messages: KafkaMessage[]): Promise<number> {
     return withTransaction(options.pool, async (tx) => {
+      await options.openTransaction?.(tx);
       const next = await storedNextOffset(tx, topic, partition);
       const todo = messages.filter((m) => BigInt(m.offset) >= next);
       if (todo.length === 0) return 0;
@@ -202,6 +215,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
    */
   async function applyIsolating(topic: string, partition: number, messages: KafkaMessage[]): Promise<number> {
     return withTransaction(options.pool, async (tx) => {
+      await options.openTransaction?.(tx);
       const next = await storedNextOffset(tx, topic, partition);
       const todo = messages.filter((m) => BigInt(m.offset) >= next);
       if (todo.length === 0) return 0;

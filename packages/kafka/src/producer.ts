@@ -34,6 +34,13 @@ export interface ProducerOptions {
   log: BusLog;
   /** ms the broker may take to acknowledge before the send fails. */
   ackTimeout?: number;
+  /**
+   * Bounds kafkajs's retries of one send; absent, an idempotent producer retries forever, which is
+   * right for a relay but not for a caller that must answer within seconds (ingest's 503). A caller
+   * that sets it should replace the producer after a failed send: kafkajs reuses the failed send's
+   * sequence numbers, and if the broker had written it, the next batch would be taken for a duplicate.
+   */
+  retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number };
 }
 
 /** The Kafka key of an event: its device, or the key a non-device event names. */
@@ -56,6 +63,7 @@ export function createProducer(kafka: Kafka, options: ProducerOptions): BusProdu
     // An idempotent producer keeps per-partition order only with one request in flight in kafkajs.
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
   const ackTimeout = options.ackTimeout ?? 10_000;
   let connected = false;

@@ -7,21 +7,32 @@ import { type ConsumptionReported, createCodec, Topics } from '@restock/events';
 import { createPool } from '@restock/postgres';
 import { createKafka } from '../client.js';
 import { createProjectionConsumer } from '../consumer.js';
-import { silentLog } from '../log.js';
+import type { BusLog } from '../log.js';
 
 const env = process.env;
+const killAfterCommit = env.KILL_AFTER_COMMIT === '1';
+// Errors go to stderr, and a consumer that crashes for good ends the process loudly, so the test
+// reports why instead of waiting for a kill that never comes.
+const log: BusLog = {
+  debug() {},
+  info() {},
+  warn() {},
+  error(obj, msg) {
+    process.stderr.write(`${msg ?? ''} ${JSON.stringify(obj, (_k, v) => (v instanceof Error ? v.message : v))}\n`);
+    if (msg === 'consumer crashed') process.exit(2);
+  },
+};
+
 const schema = env.SCHEMA ?? 'public';
 const pool = createPool({ connectionString: env.DATABASE_URL ?? '', max: 2 });
-const kafka = createKafka({ brokers: (env.KAFKA_BROKERS ?? '').split(','), clientId: 'crash-worker', log: silentLog });
-const killAfterCommit = env.KILL_AFTER_COMMIT === '1';
-
+const kafka = createKafka({ brokers: (env.KAFKA_BROKERS ?? '').split(','), clientId: 'crash-worker', log });
 const consumer = createProjectionConsumer({
   kafka,
   pool,
   schema,
   groupId: env.GROUP_ID ?? '',
   subscriptions: [{ topic: env.TOPIC ?? '', codec: createCodec(Topics.consumption) }],
-  log: silentLog,
+  log,
   sessionTimeout: Number(env.SESSION_TIMEOUT ?? 6000),
   heartbeatInterval: 500,
   handle: async (tx, event) => {
