@@ -35,10 +35,10 @@ export interface ProducerOptions {
   /** ms the broker may take to acknowledge before the send fails. */
   ackTimeout?: number;
   /**
-   * Bounds kafkajs's retries of one send; absent, an idempotent producer retries forever, which is
-   * right for a relay but not for a caller that must answer within seconds (ingest's 503). A caller
-   * that sets it should replace the producer after a failed send: kafkajs reuses the failed send's
-   * sequence numbers, and if the broker had written it, the next batch would be taken for a duplicate.
+   * kafkajs's retries of one send, over the client's own (`createKafka`'s `retries`), which apply when
+   * absent. A caller that must answer within seconds (ingest's 503) keeps them short. After a send
+   * that failed for good, replace the producer: kafkajs reuses the failed send's sequence numbers, and
+   * if the broker had in fact written it, the next batch would be taken for a duplicate.
    */
   retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number };
 }
