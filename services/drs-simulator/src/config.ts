@@ -49,10 +49,13 @@ export const SimulatorConfigSchema = Type.Object({
     default: 'arn:aws:sns:us-east-1:000000000000:restock-drs-sim',
     pattern: '^arn:aws:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}$',
   }),
-  /** Endpoints subscribed to SNS_TOPIC_ARN at start-up unless already subscribed; comma-separated, may be empty. */
+  /**
+   * Endpoints subscribed to SNS_TOPIC_ARN at start-up unless already subscribed, comma-separated; `none`
+   * for none (an empty variable counts as unset). Default: sns-bridge's local address.
+   */
   SNS_SUBSCRIBE_ENDPOINTS: Type.String({
     default: 'http://127.0.0.1:8082/sns',
-    pattern: '^(https?://[^,\\s]+(,https?://[^,\\s]+)*)?$',
+    pattern: '^(none|https?://[^,\\s]+(,https?://[^,\\s]+)*)$',
   }),
   /** SNS's default HTTP/S policy: 3 retries, 20 s apart. */
   SNS_RETRIES: Type.Integer({ minimum: 0, maximum: 100, default: 3 }),
@@ -67,8 +70,9 @@ export const SimulatorConfigSchema = Type.Object({
 /** The parsed configuration. */
 export type SimulatorConfig = Static<typeof SimulatorConfigSchema>;
 
-/** A comma-separated list as its items. */
+/** A comma-separated list as its items; `none` is the empty list. */
 export function listOf(value: string): string[] {
+  if (value.trim() === 'none') return [];
   return value
     .split(',')
     .map((item) => item.trim())

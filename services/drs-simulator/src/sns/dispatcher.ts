@@ -63,7 +63,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       statusCode = response.status;
       await response.arrayBuffer().catch(() => undefined);
     } catch (cause) {
-      error = describeError(cause);
+      // fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout...) is its cause.
+      const reason = (cause as { cause?: unknown }).cause;
+      error = reason === undefined ? describeError(cause) : `${describeError(cause)}: ${describeError(reason)}`;
     }
     const durationMs = Math.round(performance.now() - started);
     // Which answers SNS retries is not documented (DRS-SNS-SPEC 3.4, UNVERIFIED): any non-2xx answer or
