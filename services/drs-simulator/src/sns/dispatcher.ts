@@ -106,12 +106,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const now = clock.now();
         let released = 0;
         for (const group of bySubscription.values()) {
-          const oldest = group[0]?.createdAt;
-          if (!shouldRelease(settings, group.length, oldest, now)) continue;
-          const order = faults.shuffle(group.map((d) => d.deliveryId));
-          await releaseInOrder(tx, order);
-          released += order.length;
-          log.info({ subscriptionArn: group[0]?.subscriptionArn, order }, 'held deliveries released shuffled');
+          // Window by window, oldest first: each full window (or the rest, once it has waited long
+          // enough) goes out in a shuffled order, so messages move only within their window.
+          let waiting = group;
+          while (shouldRelease(settings, waiting.length, waiting[0]?.createdAt, now)) {
+            const window = waiting.slice(0, Math.max(1, settings.reorderWindow));
+            waiting = waiting.slice(window.length);
+            const order = faults.shuffle(window.map((d) => d.deliveryId));
+            await releaseInOrder(tx, order);
+            released += order.length;
+            log.info({ subscriptionArn: window[0]?.subscriptionArn, order }, 'held deliveries released shuffled');
+          }
         }
         return released;
       });

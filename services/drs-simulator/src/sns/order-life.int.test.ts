@@ -232,8 +232,9 @@ describe('a full order life, delivered over real HTTP to a subscribed endpoint',
     expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
     await tick();
     await endpoint.waitFor(7);
-    const [, cancelledMessage] = await verifiedSince(5);
-    expect(JSON.parse((cancelledMessage?.message as { Message: string }).Message)).toEqual({
+    const cancelledMessage = (await verifiedSince(5))[1]?.message;
+    if (cancelledMessage?.Type !== 'Notification') throw new Error('expected OrderCancelled');
+    expect(JSON.parse(cancelledMessage.Message)).toEqual({
       notificationInfo: {
         notificationType: 'OrderCancelledNotification',
         lwaClientId: sim.config.LWA_CLIENT_ID,
