@@ -1,6 +1,6 @@
-import { RestockError } from '@restock/errors';
+import { describeError, isRetriable, RestockError } from '@restock/errors';
 import type { OutgoingMessage } from '@restock/kafka';
-import { type Pool, withTransaction } from '@restock/postgres';
+import { PgErrorCode, type Pool, withTransaction } from '@restock/postgres';
 import {
   type CertificateSource,
   parseDrsNotification,
@@ -99,7 +99,26 @@ export function createSnsReceiver(options: SnsReceiverOptions): SnsReceiver {
         )
       : deadLetterOfUnparsed(parsed);
 
-    const result = await withTransaction(options.pool, async (tx): Promise<TxResult> => {
+    const result = await record(message, rawBody, decision, notificationId, receivedAt).catch((error: unknown) => {
+      // Nothing was recorded (the transaction rolled back): SNS's retry starts over.
+      metrics.message('Notification', 'unavailable');
+      throw error;
+    });
+    return answer(result, message, context, notificationId);
+  }
+
+  /**
+   * Records the message (and the notification, when it becomes an event) and publishes, in one
+   * transaction that commits only after Kafka's acknowledgement.
+   */
+  function record(
+    message: SnsNotification,
+    rawBody: string,
+    decision: Decision,
+    notificationId: string | null,
+    receivedAt: Date,
+  ): Promise<TxResult> {
+    return withTransaction(options.pool, async (tx): Promise<TxResult> => {
       const fresh = await options.records.recordMessage(tx, {
         messageId: message.MessageId,
         topicArn: message.TopicArn,
@@ -144,7 +163,14 @@ export function createSnsReceiver(options: SnsReceiverOptions): SnsReceiver {
       ]);
       return { kind: 'done', decision };
     });
+  }
 
+  async function answer(
+    result: TxResult,
+    message: SnsNotification,
+    context: Record<string, unknown>,
+    notificationId: string | null,
+  ): Promise<SnsAnswer> {
     if (result.kind === 'duplicate') return duplicate(context, result.of, 'record', notificationId);
     const done = result.decision;
     if (done.kind === 'publish') {
@@ -221,34 +247,42 @@ export function createSnsReceiver(options: SnsReceiverOptions): SnsReceiver {
 
   return {
     async receive(rawBody, messageTypeHeader) {
-      if (messageTypeHeader === undefined) {
-        metrics.message('unknown', 'refused');
-        throw new RestockError(
-          BridgeErrorCode.BRG_TYPE_HEADER_MISSING,
-          'x-amz-sns-message-type header is missing: SNS sends it with every message',
-          { status: 400 },
-        );
-      }
-      const verified = await verifySnsMessage(rawBody, {
-        certificateSource: options.certificateSource,
-        allowedTopicArns: options.allowedTopicArns,
-        certificateHost: options.certificateHosts,
-        insecureOrigins: options.insecureOrigins,
-        clock: options.clock,
-        expectedMessageType: messageTypeHeader,
-      });
-      if (!verified.ok) throw refused(verified, messageTypeHeader, rawBody);
-      const { message } = verified;
-      switch (message.Type) {
-        case 'Notification':
-          return onNotification(message, rawBody);
-        case 'SubscriptionConfirmation':
-          return onSubscriptionConfirmation(message);
-        case 'UnsubscribeConfirmation':
-          return onUnsubscribeConfirmation(message);
+      try {
+        return await receiveVerified(rawBody, messageTypeHeader);
+      } catch (error) {
+        throw asServiceError(error);
       }
     },
   };
+
+  async function receiveVerified(rawBody: string, messageTypeHeader: string | undefined): Promise<SnsAnswer> {
+    if (messageTypeHeader === undefined) {
+      metrics.message('unknown', 'refused');
+      throw new RestockError(
+        BridgeErrorCode.BRG_TYPE_HEADER_MISSING,
+        'x-amz-sns-message-type header is missing: SNS sends it with every message',
+        { status: 400 },
+      );
+    }
+    const verified = await verifySnsMessage(rawBody, {
+      certificateSource: options.certificateSource,
+      allowedTopicArns: options.allowedTopicArns,
+      certificateHost: options.certificateHosts,
+      insecureOrigins: options.insecureOrigins,
+      clock: options.clock,
+      expectedMessageType: messageTypeHeader,
+    });
+    if (!verified.ok) throw refused(verified, messageTypeHeader, rawBody);
+    const { message } = verified;
+    switch (message.Type) {
+      case 'Notification':
+        return onNotification(message, rawBody);
+      case 'SubscriptionConfirmation':
+        return onSubscriptionConfirmation(message);
+      case 'UnsubscribeConfirmation':
+        return onUnsubscribeConfirmation(message);
+    }
+  }
 
   function refused(failure: SnsVerificationFailure, messageType: string, rawBody: string): RestockError {
     metrics.message(messageType, failure.retriable ? 'unavailable' : 'refused');
@@ -266,6 +300,18 @@ export function createSnsReceiver(options: SnsReceiverOptions): SnsReceiver {
       retriable: failure.retriable,
     });
   }
+}
+
+/**
+ * A PostgreSQL or network fault that is not yet a RestockError becomes a retriable one, so the one error
+ * handler answers 503 (SNS retries) rather than 500; everything else passes through unchanged.
+ */
+function asServiceError(error: unknown): unknown {
+  if (error instanceof RestockError || !isRetriable(error)) return error;
+  return new RestockError(PgErrorCode.PG_UNAVAILABLE, `a dependency is unavailable: ${describeError(error)}`, {
+    cause: error,
+    retriable: true,
+  });
 }
 
 /**
