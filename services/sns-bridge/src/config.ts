@@ -85,11 +85,12 @@ export function parseBridgeConfig(env: Record<string, string | undefined> = proc
     });
   }
   for (const origin of insecureOrigins) {
-    // URL.origin is what the verifier compares with: a trailing slash or a default port would never match.
-    if (new URL(origin).origin !== origin) {
+    // URL.origin is what the verifier compares with: an upper-case host or a default port would never match.
+    const written = originOf(origin);
+    if (written !== origin) {
       problems.push({
         variable: 'SNS_INSECURE_ORIGINS',
-        problem: `entry ${JSON.stringify(origin)} is not written as an origin (${new URL(origin).origin})`,
+        problem: `entry ${JSON.stringify(origin)} is not written as an origin (${written ?? 'not a URL'})`,
       });
     }
   }
@@ -101,6 +102,14 @@ export function parseBridgeConfig(env: Record<string, string | undefined> = proc
     certificateHosts: hosts.length > 0 ? hosts : DEFAULT_SNS_HOST_PATTERN,
     insecureOrigins: parsed.SNS_ALLOW_INSECURE_ORIGINS ? insecureOrigins : [],
   };
+}
+
+function originOf(value: string): string | undefined {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function listOf(value: string | undefined): string[] {
