@@ -62,6 +62,7 @@ export async function buildApp(deps: SimulatorDeps, config: SimulatorConfig): Pr
         shipAfterMs: config.SHIP_AFTER_SECONDS * 1000,
         deliveryAfterShippingMs: config.DELIVERY_AFTER_SHIPPING_SECONDS * 1000,
         cancelWindowMs: config.CANCEL_WINDOW_SECONDS * 1000,
+        resolutionWindowMs: config.RESOLUTION_WINDOW_SECONDS * 1000,
       },
     },
   };

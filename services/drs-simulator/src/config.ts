@@ -37,6 +37,8 @@ export const SimulatorConfigSchema = Type.Object({
   /** Shipped -> delivered (the estimatedDeliveryDate of ItemShipped). */
   DELIVERY_AFTER_SHIPPING_SECONDS: Type.Integer({ minimum: 0, default: 172_800 }), // s, simulated
   CANCEL_WINDOW_SECONDS: Type.Integer({ minimum: 0, default: 86_400 }), // s, simulated
+  /** An order in the Order Resolution Flow (a fault) is cancelled when not resolved within 72 h. */
+  RESOLUTION_WINDOW_SECONDS: Type.Integer({ minimum: 0, default: 259_200 }), // s, simulated
   /** Marketplace of a registration that names none: decides the units of notifications. */
   DEFAULT_MARKETPLACE: Type.String({ default: 'US', pattern: '^[A-Za-z]{2}$' }),
 

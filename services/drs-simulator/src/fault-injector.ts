@@ -1,11 +1,12 @@
 import type { Pool } from '@restock/postgres';
 import {
+  completeFaults,
   createRandom,
   type DeliveryPlan,
   decideApiCall,
+  decideResolution,
   decideTokenExpiry,
   type FaultSettings,
-  noFaults,
   planDelivery,
   type Random,
   shuffle,
@@ -21,6 +22,7 @@ export interface FaultInjector {
   tokenExpiry(): boolean;
   planDelivery(): DeliveryPlan;
   shuffle<T>(items: readonly T[]): T[];
+  orderNeedsResolution(): boolean;
 }
 
 /**
@@ -28,9 +30,11 @@ export interface FaultInjector {
  * start again from the seed.
  */
 export async function createFaultInjector(options: { pool: Pool; defaultSeed: number }): Promise<FaultInjector> {
-  let current = (await loadFaultSettings(options.pool)) ?? noFaults(options.defaultSeed);
+  const stored = await loadFaultSettings(options.pool);
+  let current = completeFaults(stored?.seed ?? options.defaultSeed, stored ?? {});
   let api: Random = createRandom(current.seed, 'api');
   let notifications: Random = createRandom(current.seed, 'notifications');
+  let orders: Random = createRandom(current.seed, 'orders');
 
   return {
     settings: () => current,
@@ -39,10 +43,12 @@ export async function createFaultInjector(options: { pool: Pool; defaultSeed: nu
       current = settings;
       api = createRandom(settings.seed, 'api');
       notifications = createRandom(settings.seed, 'notifications');
+      orders = createRandom(settings.seed, 'orders');
     },
     apiCall: () => decideApiCall(current.api, api),
     tokenExpiry: () => decideTokenExpiry(current.api, api),
     planDelivery: () => planDelivery(current.notifications, notifications),
     shuffle: <T>(items: readonly T[]) => shuffle(items, notifications),
+    orderNeedsResolution: () => decideResolution(current.orders, orders),
   };
 }

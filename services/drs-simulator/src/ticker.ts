@@ -9,6 +9,7 @@ export interface TickSummary {
   now: string;
   shipped: number;
   delivered: number;
+  expired: number;
   released: number;
   deliveries: DispatchSummary;
 }

@@ -1,9 +1,9 @@
 import { type Tx, withTransaction } from '@restock/postgres';
-import { cancellation } from '../domain/order-life.js';
+import { cancellation, planOrder, resolution } from '../domain/order-life.js';
 import { SimulatorError, SimulatorErrorCode } from '../errors.js';
 import { type SimulatorContext, stampNow, topicOfModel } from '../simulator-context.js';
-import { orderCancelled } from '../sns/drs-notifications.js';
-import { getOrder, lockOpenOrders, lockOrder, markCancelled, type Order } from '../store/orders-store.js';
+import { orderCancelled, orderPlaced } from '../sns/drs-notifications.js';
+import { getOrder, lockOpenOrders, lockOrder, markCancelled, markResolved, type Order } from '../store/orders-store.js';
 import { getRegistration, getSlots, type Registration } from '../store/registrations-store.js';
 
 async function cancelWithin(
@@ -73,5 +73,39 @@ export async function cancelTestOrders(
       kind: 'cancelled',
       slotOrderStatuses: asked.map((id) => ({ orderStatus: 'NO_ORDER_IN_PROGRESS' as const, slotId: id })),
     };
+  });
+}
+
+/**
+ * The customer fixes the problem of an order in the Order Resolution Flow within its 72 h: OrderPlaced
+ * goes out now, and the 24 h cancellation window and the shipping plan start from here.
+ */
+export async function resolveOrder(context: SimulatorContext, eventInstanceId: string): Promise<Order> {
+  return withTransaction(context.pool, async (tx) => {
+    const order = await lockOrder(tx, eventInstanceId);
+    if (order === undefined) {
+      throw new SimulatorError(SimulatorErrorCode.SIM_ORDER_UNKNOWN, 404, `No order ${eventInstanceId}`);
+    }
+    const now = context.clock.now();
+    const allowed = resolution(order, now);
+    if (!allowed.ok) {
+      throw new SimulatorError(
+        SimulatorErrorCode.SIM_ORDER_NOT_RESOLVABLE,
+        409,
+        `Order ${eventInstanceId} cannot be resolved: ${allowed.reason}`,
+      );
+    }
+    const registration = await getRegistration(tx, order.registrationId);
+    if (registration === undefined) throw new Error(`order ${eventInstanceId} has no registration`);
+    const plan = planOrder(now, context.settings.orderLife);
+    await markResolved(tx, eventInstanceId, now, plan);
+    const resolved: Order = { ...order, status: 'placed', confirmedAt: now, ...plan };
+    await context.publisher.publish(tx, {
+      registrationId: registration.registrationId,
+      topicArn: await topicOfModel(context, tx, registration.modelId),
+      notification: orderPlaced(resolved, registration, stampNow(context)),
+    });
+    context.log.info({ eventInstanceId }, 'order resolved by the customer');
+    return resolved;
   });
 }

@@ -1,5 +1,5 @@
 import { withTransaction } from '@restock/postgres';
-import { decideReplenish, planOrder } from '../domain/order-life.js';
+import { decideReplenish, planOrder, resolutionDeadline } from '../domain/order-life.js';
 import { newEventInstanceId } from '../identifiers.js';
 import { type SimulatorContext, stampNow, topicOfModel } from '../simulator-context.js';
 import { orderPlaced } from '../sns/drs-notifications.js';
@@ -36,6 +36,9 @@ export async function replenish(
     if (decision.kind !== 'place') return decision;
 
     const placedAt = context.clock.now();
+    // DRS answers STANDARD_ORDER_PLACED even for an order that hits a problem: only the missing
+    // OrderPlaced tells (DRS-SNS-SPEC 1.3.1).
+    const resolving = context.faults.orderNeedsResolution();
     const order: Order = {
       eventInstanceId: newEventInstanceId(),
       registrationId: registration.registrationId,
@@ -45,27 +48,33 @@ export async function replenish(
       unit: slot.unit,
       unitType: slot.unitType,
       isTest: registration.isTestDevice,
-      status: 'placed',
+      status: resolving ? 'resolving' : 'placed',
       placedAt,
+      confirmedAt: resolving ? null : placedAt,
+      resolveBy: resolving ? resolutionDeadline(placedAt, context.settings.orderLife) : null,
+      // A resolving order is planned again when resolved; until then this plan is not used.
       ...planOrder(placedAt, context.settings.orderLife),
       shippedAt: null,
       deliveredAt: null,
       cancelledAt: null,
     };
     await insertOrder(tx, order);
-    await context.publisher.publish(tx, {
-      registrationId: registration.registrationId,
-      topicArn: await topicOfModel(context, tx, registration.modelId),
-      notification: orderPlaced(order, registration, stampNow(context)),
-    });
+    if (!resolving) {
+      await context.publisher.publish(tx, {
+        registrationId: registration.registrationId,
+        topicArn: await topicOfModel(context, tx, registration.modelId),
+        notification: orderPlaced(order, registration, stampNow(context)),
+      });
+    }
     context.log.info(
       {
         eventInstanceId: order.eventInstanceId,
         registrationId: registration.registrationId,
         slotId,
         test: order.isTest,
+        resolving,
       },
-      'order placed',
+      resolving ? 'order placed, awaiting resolution by the customer' : 'order placed',
     );
     return { kind: 'placed', detailCode: decision.detailCode, order };
   });

@@ -28,11 +28,18 @@ export interface NotificationFaults {
   reorderMaxHoldSeconds: number; // s, simulated
 }
 
+/** Faults of orders. */
+export interface OrderFaults {
+  /** Send a placed order through the Order Resolution Flow (no OrderPlaced until resolved, 72 h). */
+  resolutionRate: number;
+}
+
 /** Everything the fault control sets. */
 export interface FaultSettings {
   seed: number;
   api: ApiFaults;
   notifications: NotificationFaults;
+  orders: OrderFaults;
 }
 
 /** No faults at all. */
@@ -41,6 +48,25 @@ export function noFaults(seed: number): FaultSettings {
     seed,
     api: { failRate: 0, slowRate: 0, slowMs: 0, tokenExpiryRate: 0 },
     notifications: { duplicateRate: 0, lateRate: 0, lateSeconds: 0, reorderWindow: 0, reorderMaxHoldSeconds: 60 },
+    orders: { resolutionRate: 0 },
+  };
+}
+
+/** Settings with every field present: stored settings of an older shape, or a partial request, filled in. */
+export function completeFaults(
+  seed: number,
+  partial: {
+    api?: Partial<ApiFaults> | undefined;
+    notifications?: Partial<NotificationFaults> | undefined;
+    orders?: Partial<OrderFaults> | undefined;
+  },
+): FaultSettings {
+  const none = noFaults(seed);
+  return {
+    seed,
+    api: { ...none.api, ...partial.api },
+    notifications: { ...none.notifications, ...partial.notifications },
+    orders: { ...none.orders, ...partial.orders },
   };
 }
 
@@ -48,9 +74,13 @@ export function noFaults(seed: number): FaultSettings {
 export type Random = () => number;
 
 /** The independent decision streams. */
-export type FaultStream = 'api' | 'notifications';
+export type FaultStream = 'api' | 'notifications' | 'orders';
 
-const STREAM_SALT: Readonly<Record<FaultStream, number>> = { api: 0x2545f491, notifications: 0x9e3779b9 };
+const STREAM_SALT: Readonly<Record<FaultStream, number>> = {
+  api: 0x2545f491,
+  notifications: 0x9e3779b9,
+  orders: 0x7f4a7c15,
+};
 
 /**
  * mulberry32: a tiny, well-distributed 32-bit generator; plenty for fault decisions and, unlike
@@ -77,6 +107,11 @@ export function decideApiCall(faults: ApiFaults, random: Random): { fail: boolea
 /** Whether a valid access token is refused as expired on this call. */
 export function decideTokenExpiry(faults: ApiFaults, random: Random): boolean {
   return random() < faults.tokenExpiryRate;
+}
+
+/** Whether a placed order goes through the Order Resolution Flow. */
+export function decideResolution(faults: OrderFaults, random: Random): boolean {
+  return random() < faults.resolutionRate;
 }
 
 /** How one notification is delivered to one subscription. */

@@ -2,43 +2,72 @@
  * The life of an order on Amazon's side (DRS-SNS-SPEC 1.3.1): placed (OrderPlaced), shipped after the
  * customer's cancellation window (ItemShipped with an estimated delivery date), delivered at that date
  * (DRS sends no notification for it; replenish stops answering ORDER_INPROGRESS), or cancelled by the
- * customer within 24 h of placing it (OrderCancelled).
+ * customer within 24 h of OrderPlaced (OrderCancelled). An order with a problem (address, payment,
+ * stock) first goes through the Order Resolution Flow: no OrderPlaced until the customer fixes it,
+ * OrderCancelled if that does not happen within 72 h.
  */
 
-export type OrderStatus = 'placed' | 'shipped' | 'delivered' | 'cancelled';
+export type OrderStatus = 'resolving' | 'placed' | 'shipped' | 'delivered' | 'cancelled';
 
 /** The timing of the order life. ms, simulated. */
 export interface OrderLifeSettings {
   shipAfterMs: number;
   deliveryAfterShippingMs: number;
   cancelWindowMs: number;
+  resolutionWindowMs: number;
 }
 
 /** What the order life needs to know of an order. */
 export interface OrderTimeline {
   status: OrderStatus;
+  /** When replenish placed it. */
   placedAt: Date;
+  /** When OrderPlaced went out; null while the order is in the Order Resolution Flow. */
+  confirmedAt: Date | null;
+  /** When an unresolved order is cancelled; null for an order that never needed resolution. */
+  resolveBy: Date | null;
   shipAt: Date;
   estimatedDeliveryAt: Date;
 }
 
-/** When a new order will ship and arrive. The delivery date is whole seconds, as DRS writes it. */
-export function planOrder(placedAt: Date, settings: OrderLifeSettings): { shipAt: Date; estimatedDeliveryAt: Date } {
-  const shipAt = new Date(placedAt.getTime() + settings.shipAfterMs);
+/**
+ * When an order confirmed (OrderPlaced) at `confirmedAt` ships and arrives. The delivery date is whole
+ * seconds, as DRS writes it.
+ */
+export function planOrder(confirmedAt: Date, settings: OrderLifeSettings): { shipAt: Date; estimatedDeliveryAt: Date } {
+  const shipAt = new Date(confirmedAt.getTime() + settings.shipAfterMs);
   const arrival = shipAt.getTime() + settings.deliveryAfterShippingMs;
   return { shipAt, estimatedDeliveryAt: new Date(Math.ceil(arrival / 1000) * 1000) };
 }
 
+/** The deadline of an order that enters the Order Resolution Flow at `placedAt`. */
+export function resolutionDeadline(placedAt: Date, settings: OrderLifeSettings): Date {
+  return new Date(placedAt.getTime() + settings.resolutionWindowMs);
+}
+
 /** An order blocks its slot (replenish answers ORDER_INPROGRESS) from placement until delivery. */
 export function isOpen(status: OrderStatus): boolean {
-  return status === 'placed' || status === 'shipped';
+  return status === 'resolving' || status === 'placed' || status === 'shipped';
 }
 
 /** The next step the order takes by itself at `now`, if one is due. */
-export function dueStep(order: OrderTimeline, now: Date): 'ship' | 'deliver' | undefined {
+export function dueStep(order: OrderTimeline, now: Date): 'expire' | 'ship' | 'deliver' | undefined {
+  if (order.status === 'resolving' && order.resolveBy !== null && order.resolveBy.getTime() <= now.getTime()) {
+    return 'expire';
+  }
   if (order.status === 'placed' && order.shipAt.getTime() <= now.getTime()) return 'ship';
   if (order.status === 'shipped' && order.estimatedDeliveryAt.getTime() <= now.getTime()) return 'deliver';
   return undefined;
+}
+
+/** Whether the customer's fix at `now` resolves the order, and if not, why. */
+export function resolution(order: OrderTimeline, now: Date): { ok: true } | { ok: false; reason: string } {
+  if (order.status !== 'resolving')
+    return { ok: false, reason: `the order is ${order.status}, not awaiting resolution` };
+  if (order.resolveBy !== null && now.getTime() >= order.resolveBy.getTime()) {
+    return { ok: false, reason: `the resolution window closed at ${order.resolveBy.toISOString()}` };
+  }
+  return { ok: true };
 }
 
 /** Whether the customer may cancel the order at `now`, and if not, why. */
@@ -48,7 +77,7 @@ export function cancellation(
   settings: OrderLifeSettings,
 ): { ok: true } | { ok: false; reason: string } {
   if (order.status !== 'placed') return { ok: false, reason: `the order is ${order.status}` };
-  const closesAt = order.placedAt.getTime() + settings.cancelWindowMs;
+  const closesAt = (order.confirmedAt ?? order.placedAt).getTime() + settings.cancelWindowMs;
   if (now.getTime() > closesAt) {
     return { ok: false, reason: `the cancellation window closed at ${new Date(closesAt).toISOString()}` };
   }
@@ -61,6 +90,7 @@ export function cancellation(
  */
 export function orderInfoStatus(status: OrderStatus): 'Processing' | 'Shipped' | 'Cancelled' {
   switch (status) {
+    case 'resolving':
     case 'placed':
       return 'Processing';
     case 'shipped':

@@ -1,11 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { cancellation, decideReplenish, dueStep, isOpen, orderInfoStatus, planOrder } from './order-life.js';
+import {
+  cancellation,
+  decideReplenish,
+  dueStep,
+  isOpen,
+  type OrderStatus,
+  orderInfoStatus,
+  planOrder,
+  resolution,
+  resolutionDeadline,
+} from './order-life.js';
 
-const settings = { shipAfterMs: 86_400_000, deliveryAfterShippingMs: 172_800_000, cancelWindowMs: 86_400_000 };
+const settings = {
+  shipAfterMs: 86_400_000,
+  deliveryAfterShippingMs: 172_800_000,
+  cancelWindowMs: 86_400_000,
+  resolutionWindowMs: 259_200_000,
+};
 const placedAt = new Date('2030-03-04T09:15:02.118Z');
 
-function order(status: 'placed' | 'shipped' | 'delivered' | 'cancelled') {
-  return { status, placedAt, ...planOrder(placedAt, settings) };
+function order(status: OrderStatus) {
+  const resolving = status === 'resolving';
+  return {
+    status,
+    placedAt,
+    confirmedAt: resolving ? null : placedAt,
+    resolveBy: resolving ? resolutionDeadline(placedAt, settings) : null,
+    ...planOrder(placedAt, settings),
+  };
 }
 
 describe('planOrder', () => {
@@ -28,6 +50,11 @@ describe('dueStep', () => {
     expect(dueStep(order('shipped'), new Date('2030-03-07T09:15:03Z'))).toBe('deliver');
   });
 
+  it('cancels an order still awaiting resolution once its 72 h are over, and never ships it before', () => {
+    expect(dueStep(order('resolving'), new Date('2030-03-07T09:15:02.117Z'))).toBeUndefined();
+    expect(dueStep(order('resolving'), new Date('2030-03-07T09:15:02.118Z'))).toBe('expire');
+  });
+
   it('never moves a delivered or cancelled order', () => {
     const later = new Date('2031-01-01T00:00:00Z');
     expect(dueStep(order('delivered'), later)).toBeUndefined();
@@ -43,6 +70,20 @@ describe('cancellation', () => {
   it('refuses after 24 h, and once shipped', () => {
     expect(cancellation(order('placed'), new Date('2030-03-05T09:15:02.119Z'), settings)).toMatchObject({ ok: false });
     expect(cancellation(order('shipped'), placedAt, settings)).toEqual({ ok: false, reason: 'the order is shipped' });
+  });
+});
+
+describe('resolution', () => {
+  it('resolves an order awaiting resolution within its 72 h only', () => {
+    expect(resolution(order('resolving'), new Date('2030-03-07T09:15:02.117Z'))).toEqual({ ok: true });
+    expect(resolution(order('resolving'), new Date('2030-03-07T09:15:02.118Z'))).toMatchObject({ ok: false });
+    expect(resolution(order('placed'), placedAt)).toMatchObject({ ok: false });
+  });
+
+  it('counts the 24 h cancellation window from OrderPlaced, not from the replenish call', () => {
+    const resolvedAt = new Date('2030-03-06T00:00:00Z');
+    const resolved = { ...order('placed'), confirmedAt: resolvedAt };
+    expect(cancellation(resolved, new Date('2030-03-06T23:59:59Z'), settings)).toEqual({ ok: true });
   });
 });
 
@@ -82,6 +123,7 @@ describe('order states', () => {
   });
 
   it('reports GetOrderInfo statuses of the current documentation, delivered staying Shipped', () => {
+    expect(orderInfoStatus('resolving')).toBe('Processing');
     expect(orderInfoStatus('placed')).toBe('Processing');
     expect(orderInfoStatus('shipped')).toBe('Shipped');
     expect(orderInfoStatus('delivered')).toBe('Shipped');

@@ -165,6 +165,7 @@ describe('faults, clock and health', () => {
       seed: 3,
       api: { failRate: 0, slowRate: 0, slowMs: 0, tokenExpiryRate: 0 },
       notifications: { duplicateRate: 0.25, lateRate: 0, lateSeconds: 0, reorderWindow: 0, reorderMaxHoldSeconds: 60 },
+      orders: { resolutionRate: 0 },
     });
     expect((await call(sim, 'GET', '/control/v1/faults')).json()).toEqual(set.json());
     const cleared = await call(sim, 'DELETE', '/control/v1/faults');
@@ -177,7 +178,7 @@ describe('faults, clock and health', () => {
     const advanced = await call(sim, 'POST', '/control/v1/clock/advance', { body: { seconds: 3600 } });
     const body = advanced.json<{ now: string; scale: number; tick: Record<string, unknown> }>();
     expect(new Date(body.now).getTime() - before).toBeGreaterThanOrEqual(3_600_000);
-    expect(body).toMatchObject({ scale: 1, tick: { shipped: 0, delivered: 0, released: 0 } });
+    expect(body).toMatchObject({ scale: 1, tick: { shipped: 0, delivered: 0, expired: 0, released: 0 } });
   });
 
   it('answers /health/live and /health/ready with PostgreSQL up', async () => {

@@ -1,10 +1,10 @@
 import type { HttpApp } from '@restock/http';
-import { cancelOrder } from '../actions/cancel-order.js';
+import { cancelOrder, resolveOrder } from '../actions/cancel-order.js';
 import { changeSlotSubscription } from '../actions/change-slot.js';
 import { deregisterDevice } from '../actions/deregister-device.js';
 import { registerDevice, relinkDevice } from '../actions/register-device.js';
 import { subscribeEndpoint, unsubscribeEndpoint } from '../actions/sns-subscriptions.js';
-import { type FaultSettings, noFaults } from '../domain/faults.js';
+import { completeFaults, noFaults } from '../domain/faults.js';
 import { productUnitType } from '../domain/product-quantity.js';
 import { SimulatorError, SimulatorErrorCode } from '../errors.js';
 import type { SimulatorContext } from '../simulator-context.js';
@@ -141,6 +141,10 @@ export async function controlRoutes(
     cancelOrder(context, request.params.eventInstanceId),
   );
 
+  app.post('/orders/:eventInstanceId/resolve', { schema: { params: OrderParams } }, async (request) =>
+    resolveOrder(context, request.params.eventInstanceId),
+  );
+
   app.get('/slot-statuses', { schema: { querystring: ByRegistrationQuery } }, async (request) => ({
     slotStatuses: await listSlotStatuses(pool, request.query.registrationId),
   }));
@@ -185,12 +189,7 @@ export async function controlRoutes(
   app.get('/faults', async () => context.faults.settings());
 
   app.put('/faults', { schema: { body: FaultsInput } }, async (request) => {
-    const none = noFaults(request.body.seed ?? context.faults.settings().seed);
-    const settings: FaultSettings = {
-      seed: none.seed,
-      api: { ...none.api, ...request.body.api },
-      notifications: { ...none.notifications, ...request.body.notifications },
-    };
+    const settings = completeFaults(request.body.seed ?? context.faults.settings().seed, request.body);
     await context.faults.set(settings);
     request.log.info({ faults: settings }, 'faults set');
     return settings;

@@ -98,6 +98,7 @@ export const FaultsInput = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    orders: Type.Optional(Type.Object({ resolutionRate: Type.Optional(Rate) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -123,7 +124,13 @@ export const RegistrationsQuery = Type.Object({
 export const OrdersQuery = Type.Object({
   registrationId: Type.Optional(Uuid),
   status: Type.Optional(
-    Type.Union([Type.Literal('placed'), Type.Literal('shipped'), Type.Literal('delivered'), Type.Literal('cancelled')]),
+    Type.Union([
+      Type.Literal('resolving'),
+      Type.Literal('placed'),
+      Type.Literal('shipped'),
+      Type.Literal('delivered'),
+      Type.Literal('cancelled'),
+    ]),
   ),
 });
 export const ByRegistrationQuery = Type.Object({ registrationId: Type.Optional(Uuid) });

@@ -497,3 +497,60 @@ describe('API faults', () => {
     expect(after.json()).toEqual({ message: 'Invalid token' });
   });
 });
+
+describe('the Order Resolution Flow (order fault)', () => {
+  async function types(registrationId: string): Promise<string[]> {
+    const response = await call(sim, 'GET', `/control/v1/notifications?registrationId=${registrationId}`);
+    return response
+      .json<{ notifications: { notificationType: string }[] }>()
+      .notifications.map((n) => n.notificationType);
+  }
+
+  async function placeNeedingResolution(serialNumber: string) {
+    const device = await registerWasher(sim, { serialNumber });
+    await call(sim, 'PUT', '/control/v1/faults', { body: { orders: { resolutionRate: 1 } } });
+    const placed = await drs(sim, 'POST', `/replenish/${DETERGENT}`, DRS_HEADERS.replenish, device.accessToken);
+    await call(sim, 'DELETE', '/control/v1/faults');
+    return { device, placed, orderId: placed.json<{ eventInstanceId: string }>().eventInstanceId };
+  }
+
+  it('answers STANDARD_ORDER_PLACED but sends no OrderPlaced, and GetOrderInfo says Processing with a null date', async () => {
+    const { device, placed, orderId } = await placeNeedingResolution('RES-0001');
+    expect(placed.json()).toMatchObject({ detailCode: 'STANDARD_ORDER_PLACED' });
+    expect(await types(device.registrationId)).not.toContain('OrderPlacedNotification');
+    const info = await drs(sim, 'GET', `/getOrderInfo/${orderId}`, DRS_HEADERS.orderInfo, device.accessToken);
+    expect(info.json<{ orderInfoData: { orderItems: unknown[] } }>().orderInfoData.orderItems[0]).toMatchObject({
+      status: 'Processing',
+      expectedDeliveryDate: null,
+    });
+    const again = await drs(sim, 'POST', `/replenish/${DETERGENT}`, DRS_HEADERS.replenish, device.accessToken);
+    expect(again.json()).toEqual({ eventInstanceId: orderId, detailCode: 'ORDER_INPROGRESS' });
+  });
+
+  it('sends OrderPlaced when the customer resolves the order, which then ships as usual', async () => {
+    const { device, orderId } = await placeNeedingResolution('RES-0002');
+    const resolved = await call(sim, 'POST', `/control/v1/orders/${orderId}/resolve`);
+    expect(resolved.status).toBe(200);
+    expect(resolved.json()).toMatchObject({ status: 'placed' });
+    expect((await types(device.registrationId)).at(-1)).toBe('OrderPlacedNotification');
+    const info = await drs(sim, 'GET', `/getOrderInfo/${orderId}`, DRS_HEADERS.orderInfo, device.accessToken);
+    expect(
+      info.json<{ orderInfoData: { orderItems: { expectedDeliveryDate: string | null }[] } }>().orderInfoData
+        .orderItems[0]?.expectedDeliveryDate,
+    ).not.toBeNull();
+    expect((await call(sim, 'POST', `/control/v1/orders/${orderId}/resolve`)).status).toBe(409);
+  });
+
+  it('cancels an order not resolved within 72 h with OrderCancelled, and replenish places a new one', async () => {
+    const { device, orderId } = await placeNeedingResolution('RES-0003');
+    await call(sim, 'POST', '/control/v1/clock/advance', { body: { seconds: 71 * 3600 } });
+    expect((await call(sim, 'GET', `/control/v1/orders/${orderId}`)).json()).toMatchObject({ status: 'resolving' });
+    const tick = await call(sim, 'POST', '/control/v1/clock/advance', { body: { seconds: 3600 } });
+    expect(tick.json<{ tick: { expired: number } }>().tick.expired).toBeGreaterThanOrEqual(1);
+    expect((await call(sim, 'GET', `/control/v1/orders/${orderId}`)).json()).toMatchObject({ status: 'cancelled' });
+    expect((await types(device.registrationId)).at(-1)).toBe('OrderCancelledNotification');
+    const next = await drs(sim, 'POST', `/replenish/${DETERGENT}`, DRS_HEADERS.replenish, device.accessToken);
+    expect(next.json()).toMatchObject({ detailCode: 'STANDARD_ORDER_PLACED' });
+    expect(next.json()['eventInstanceId']).not.toBe(orderId);
+  });
+});

@@ -172,7 +172,11 @@ export async function drsRoutes(app: HttpApp, context: SimulatorContext): Promis
           orderItems: [
             {
               asin: order.asin,
-              expectedDeliveryDate: order.status === 'cancelled' ? null : order.estimatedDeliveryAt.toISOString(),
+              // No date while the order waits for resolution (DRS-SNS-SPEC 1.3.5), nor once cancelled.
+              expectedDeliveryDate:
+                order.status === 'cancelled' || order.status === 'resolving'
+                  ? null
+                  : order.estimatedDeliveryAt.toISOString(),
               // One item of the ASIN per DRS order; the product size travels in the notifications.
               quantity: 1,
               slotId: order.slotId,

@@ -15,6 +15,10 @@ export interface Order {
   isTest: boolean;
   status: OrderStatus;
   placedAt: Date;
+  /** When OrderPlaced went out; null while the order is in the Order Resolution Flow. */
+  confirmedAt: Date | null;
+  /** When an order still resolving is cancelled; null for an order that needed no resolution. */
+  resolveBy: Date | null;
   shipAt: Date;
   estimatedDeliveryAt: Date;
   shippedAt: Date | null;
@@ -24,14 +28,14 @@ export interface Order {
 
 const COLUMNS = `event_instance_id AS "eventInstanceId", registration_id AS "registrationId", slot_id AS "slotId",
   asin, quantity, unit, unit_type AS "unitType", is_test AS "isTest", status, placed_at AS "placedAt",
-  ship_at AS "shipAt", estimated_delivery_at AS "estimatedDeliveryAt", shipped_at AS "shippedAt",
+  confirmed_at AS "confirmedAt", resolve_by AS "resolveBy", ship_at AS "shipAt", estimated_delivery_at AS "estimatedDeliveryAt", shipped_at AS "shippedAt",
   delivered_at AS "deliveredAt", cancelled_at AS "cancelledAt"`;
 
 export async function insertOrder(db: Db, order: Order): Promise<void> {
   await db.query(
     `INSERT INTO drs_simulator.orders (event_instance_id, registration_id, slot_id, asin, quantity, unit, unit_type,
-       is_test, status, placed_at, ship_at, estimated_delivery_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+       is_test, status, placed_at, ship_at, estimated_delivery_at, confirmed_at, resolve_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       order.eventInstanceId,
       order.registrationId,
@@ -45,15 +49,17 @@ export async function insertOrder(db: Db, order: Order): Promise<void> {
       order.placedAt,
       order.shipAt,
       order.estimatedDeliveryAt,
+      order.confirmedAt,
+      order.resolveBy,
     ],
   );
 }
 
-/** The order still open on a slot (placed or shipped), if any. */
+/** The order still open on a slot (resolving, placed or shipped), if any. */
 export async function findOpenOrder(db: Db, registrationId: string, slotId: string): Promise<Order | undefined> {
   const { rows } = await db.query<Order>(
     `SELECT ${COLUMNS} FROM drs_simulator.orders
-     WHERE registration_id = $1 AND slot_id = $2 AND status IN ('placed', 'shipped')`,
+     WHERE registration_id = $1 AND slot_id = $2 AND status IN ('resolving', 'placed', 'shipped')`,
     [registrationId, slotId],
   );
   return rows[0];
@@ -78,7 +84,7 @@ export async function lockOrder(db: Db, eventInstanceId: string): Promise<Order 
 export async function lockOpenOrders(db: Db, registrationId: string): Promise<Order[]> {
   const { rows } = await db.query<Order>(
     `SELECT ${COLUMNS} FROM drs_simulator.orders
-     WHERE registration_id = $1 AND status IN ('placed', 'shipped') ORDER BY slot_id FOR UPDATE`,
+     WHERE registration_id = $1 AND status IN ('resolving', 'placed', 'shipped') ORDER BY slot_id FOR UPDATE`,
     [registrationId],
   );
   return rows;
@@ -104,7 +110,8 @@ export async function listOrders(
 export async function claimDueOrders(db: Db, now: Date, limit: number): Promise<Order[]> {
   const { rows } = await db.query<Order>(
     `SELECT ${COLUMNS} FROM drs_simulator.orders
-     WHERE (status = 'placed' AND ship_at <= $1) OR (status = 'shipped' AND estimated_delivery_at <= $1)
+     WHERE (status = 'resolving' AND resolve_by <= $1) OR (status = 'placed' AND ship_at <= $1)
+       OR (status = 'shipped' AND estimated_delivery_at <= $1)
      ORDER BY placed_at, event_instance_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
     [now, limit],
   );
@@ -116,6 +123,20 @@ export async function markShipped(db: Db, eventInstanceId: string, at: Date): Pr
     eventInstanceId,
     at,
   ]);
+}
+
+/** The customer fixed the problem: OrderPlaced goes out now, and the order ships on the new plan. */
+export async function markResolved(
+  db: Db,
+  eventInstanceId: string,
+  at: Date,
+  plan: { shipAt: Date; estimatedDeliveryAt: Date },
+): Promise<void> {
+  await db.query(
+    `UPDATE drs_simulator.orders SET status = 'placed', confirmed_at = $2, ship_at = $3, estimated_delivery_at = $4
+     WHERE event_instance_id = $1`,
+    [eventInstanceId, at, plan.shipAt, plan.estimatedDeliveryAt],
+  );
 }
 
 export async function markDelivered(db: Db, eventInstanceId: string, at: Date): Promise<void> {
