@@ -33,6 +33,11 @@ export async function ensureTopics(
         })),
       });
     }
+    if (missing.length > 0)
+      await waitForMetadata(
+        admin,
+        missing.map((s) => s.name),
+      );
     const present = specs.filter((s) => existing.has(s.name));
     const updated: string[] = [];
     if (present.length > 0) {
@@ -65,6 +70,25 @@ export async function ensureTopics(
     throw busError(error, 'ensuring topics failed');
   } finally {
     await admin.disconnect().catch(() => {});
+  }
+}
+
+/**
+ * Waits until the broker serves metadata with a leader for every partition of new topics: creation
+ * returns before every broker-side cache knows them, and a produce in that gap fails with
+ * UNKNOWN_TOPIC_OR_PARTITION.
+ */
+async function waitForMetadata(admin: ReturnType<Kafka['admin']>, topics: string[]): Promise<void> {
+  const deadline = Date.now() + 15_000; // ms
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders yet`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -4,7 +4,7 @@
  *
  *     node --import @restock/telemetry/register dist/main.js
  *
- * Reads OTEL_SERVICE_NAME (required), OTEL_EXPORTER_OTLP_ENDPOINT (optional: no export when unset),
+ * Reads OTEL_SERVICE_NAME (default: the package name without its scope), OTEL_EXPORTER_OTLP_ENDPOINT (optional: no export when unset),
  * METRICS_PORT (optional: Prometheus exporter's own server on that port; leave unset when the
  * service mounts /metrics on its health port with `registerMetricsRoute`) and
  * npm_package_version (service.version).
@@ -20,9 +20,11 @@ const env = process.env;
 
 const FLUSH_TIMEOUT_MS = 5_000;
 
-const serviceName = env['OTEL_SERVICE_NAME'];
+// `pnpm start` sets npm_package_name, so a service started by its package script needs no extra
+// variable; OTEL_SERVICE_NAME, when set, wins.
+const serviceName = env['OTEL_SERVICE_NAME'] || env['npm_package_name']?.replace(/^@[^/]+\//, '');
 if (serviceName === undefined || serviceName === '') {
-  throw new Error('@restock/telemetry/register: OTEL_SERVICE_NAME must name the service');
+  throw new Error('@restock/telemetry/register: set OTEL_SERVICE_NAME to name the service');
 }
 const metricsPort = parsePort(env['METRICS_PORT']);
 
