@@ -33,10 +33,11 @@ interface Generation {
 }
 
 /**
- * Holds one producer and replaces it after any failed or timed-out publish. An idempotent kafkajs
- * producer retries a send without end while the broker is away, and after a failure it would reuse the
- * failed send's sequence numbers; a new producer (new producer id) starts clean. The abandoned one is
- * disconnected in the background. A publish that was abandoned but later lands anyway is harmless: the
+ * Holds one producer and replaces it after any failed or timed-out publish. A send may go on retrying
+ * longer than SNS waits for the answer, and an idempotent producer whose send failed must not be reused:
+ * it would reuse the failed send's sequence numbers, and if the broker had written that batch, the next
+ * one would be taken for its duplicate. A new producer (new producer id) starts clean; the abandoned one
+ * is disconnected in the background. A publish that was abandoned but lands anyway is harmless: the
  * retried delivery publishes the same event id, which readers de-duplicate on.
  */
 export function createPublisher(options: PublisherOptions): Publisher {
@@ -58,7 +59,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     if (current !== failed) return;
     current = undefined;
     options.log.warn({ reason: describeError(error) }, 'Kafka publish failed; replacing the producer');
-    void failed.producer.disconnect().catch(() => undefined);
+    // After its connect settles: a producer that connects only now must not stay connected, unused.
+    void failed.connected.then(() => failed.producer.disconnect()).catch(() => undefined);
   }
 
   async function withDeadline(send: (producer: BusProducer) => Promise<void>): Promise<void> {
@@ -98,7 +100,9 @@ export function createPublisher(options: PublisherOptions): Publisher {
       closed = true;
       const gen = current;
       current = undefined;
-      if (gen !== undefined) await gen.producer.disconnect();
+      if (gen === undefined) return;
+      await gen.connected.catch(() => undefined);
+      await gen.producer.disconnect();
     },
   };
 }

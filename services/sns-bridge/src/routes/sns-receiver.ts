@@ -68,6 +68,13 @@ export interface SnsReceiver {
   receive(rawBody: string, messageTypeHeader: string | undefined): Promise<SnsAnswer>;
 }
 
+/** The ids of one Notification, as logged with everything that happens to it. */
+interface NotificationIds {
+  messageId: string;
+  topicArn: string;
+  notificationId: string | null;
+}
+
 /** What the recording transaction found: a duplicate, or the decision it published. */
 type TxResult = { kind: 'duplicate'; of: 'message' | 'notification' } | { kind: 'done'; decision: Decision };
 
@@ -86,10 +93,10 @@ export function createSnsReceiver(options: SnsReceiverOptions): SnsReceiver {
     const receivedAt = options.clock();
     const parsed = parseDrsNotification(message.Message);
     const notificationId = parsed.ok ? parsed.notification.notificationId : null;
-    const context = { messageId: message.MessageId, topicArn: message.TopicArn, notificationId };
+    const ids: NotificationIds = { messageId: message.MessageId, topicArn: message.TopicArn, notificationId };
 
     const hit = await options.window.check(message.MessageId, notificationId);
-    if (hit !== null) return duplicate(context, hit, 'window', notificationId);
+    if (hit !== null) return duplicate(ids, hit, 'window');
 
     const decision: Decision = parsed.ok
       ? decideNotification(
@@ -104,7 +111,7 @@ export function createSnsReceiver(options: SnsReceiverOptions): SnsReceiver {
       metrics.message('Notification', 'unavailable');
       throw error;
     });
-    return answer(result, message, context, notificationId);
+    return answer(result, ids);
   }
 
   /**
@@ -165,43 +172,37 @@ export function createSnsReceiver(options: SnsReceiverOptions): SnsReceiver {
     });
   }
 
-  async function answer(
-    result: TxResult,
-    message: SnsNotification,
-    context: Record<string, unknown>,
-    notificationId: string | null,
-  ): Promise<SnsAnswer> {
-    if (result.kind === 'duplicate') return duplicate(context, result.of, 'record', notificationId);
+  async function answer(result: TxResult, ids: NotificationIds): Promise<SnsAnswer> {
+    if (result.kind === 'duplicate') return duplicate(ids, result.of, 'record');
     const done = result.decision;
     if (done.kind === 'publish') {
-      await options.window.remember(message.MessageId, done.notificationId);
+      await options.window.remember(ids.messageId, done.notificationId);
       metrics.message('Notification', 'published');
       log.info(
-        { ...context, eventId: done.event.id, eventType: done.event.type, deviceId: done.event.deviceId },
+        { ...ids, eventId: done.event.id, eventType: done.event.type, deviceId: done.event.deviceId },
         'DRS notification published',
       );
       return { outcome: 'published', eventId: done.event.id, eventType: done.event.type };
     }
     // Only the MessageId: a dead-lettered notificationId sent again by DRS (its device known by then) is new.
-    await options.window.remember(message.MessageId, null);
+    await options.window.remember(ids.messageId, null);
     metrics.message('Notification', 'dead-lettered');
     metrics.deadLetter(done.code);
-    log.warn({ ...context, code: done.code, reason: done.reason }, 'DRS notification dead-lettered');
+    log.warn({ ...ids, code: done.code, reason: done.reason }, 'DRS notification dead-lettered');
     return { outcome: 'dead-lettered', code: done.code, reason: done.reason };
   }
 
   async function duplicate(
-    context: Record<string, unknown>,
+    ids: NotificationIds,
     of: 'message' | 'notification',
     via: 'window' | 'record',
-    notificationId: string | null,
   ): Promise<SnsAnswer> {
     // A duplicate found in PostgreSQL refills the window (Redis was flushed, or the window had passed).
     if (via === 'record') {
-      await options.window.remember(String(context['messageId']), of === 'notification' ? notificationId : null);
+      await options.window.remember(ids.messageId, of === 'notification' ? ids.notificationId : null);
     }
     metrics.message('Notification', 'duplicate');
-    log.info({ ...context, of, via }, 'duplicate SNS delivery; nothing published');
+    log.info({ ...ids, of, via }, 'duplicate SNS delivery; nothing published');
     return { outcome: 'duplicate', of, via };
   }
 
