@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   call,
   registerWasher,
@@ -8,10 +8,7 @@ import {
   WASHER_SLOTS,
 } from '../test-support/simulator-harness.js';
 
-let sim: SimulatorHarness;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
+const sim: SimulatorHarness = await startSimulator();
 
 async function notificationTypes(registrationId: string): Promise<string[]> {
   const response = await call(sim, 'GET', `/control/v1/notifications?registrationId=${registrationId}`);

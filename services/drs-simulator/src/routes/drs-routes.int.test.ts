@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   call,
   DETERGENT,
@@ -10,10 +10,7 @@ import {
   startSimulator,
 } from '../test-support/simulator-harness.js';
 
-let sim: SimulatorHarness;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
+const sim: SimulatorHarness = await startSimulator();
 
 const P = 'com.amazon.dash.replenishment.';
 const SLOT_STATUS = {

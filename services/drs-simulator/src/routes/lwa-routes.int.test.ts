@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -13,10 +13,7 @@ import {
   WASHER_SLOTS,
 } from '../test-support/simulator-harness.js';
 
-let sim: SimulatorHarness;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
+const sim: SimulatorHarness = await startSimulator();
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 

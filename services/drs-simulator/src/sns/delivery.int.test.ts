@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   call,
   DETERGENT,
@@ -20,16 +20,11 @@ import {
   WASHER_SLOTS,
 } from '../test-support/simulator-harness.js';
 
-let sim: SimulatorHarness;
-let verify: ReturnType<typeof snsVerifier>;
 const TOPICS = ['retry', 'network', 'duplicate', 'reorder', 'late', 'unsubscribe', 'restart'].map(
   (name) => `arn:aws:sns:us-east-1:000000000000:drs-sim-${name}`,
 );
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  verify = snsVerifier(sim, TOPICS);
-});
+const sim: SimulatorHarness = await startSimulator();
+const verify = snsVerifier(sim, TOPICS);
 
 afterEach(async () => {
   await call(sim, 'DELETE', '/control/v1/faults');

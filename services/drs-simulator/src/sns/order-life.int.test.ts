@@ -1,5 +1,5 @@
 import { parseDrsNotification, type SnsMessage } from '@restock/sns';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   call,
   DETERGENT,
@@ -18,15 +18,11 @@ import {
   WASHER_SLOTS,
 } from '../test-support/simulator-harness.js';
 
-let sim: SimulatorHarness;
-let endpoint: SnsEndpoint;
-let verify: ReturnType<typeof snsVerifier>;
-
-beforeAll(async () => {
-  sim = await startSimulator();
-  endpoint = await startSnsEndpoint();
-  verify = snsVerifier(sim);
-});
+const sim: SimulatorHarness = await startSimulator();
+const endpoint: SnsEndpoint = await startSnsEndpoint();
+const verify = snsVerifier(sim);
+// A second simulator, configured for v1.0 notifications signed with SignatureVersion 2.
+const v1: SimulatorHarness = await startSimulator({ NOTIFICATION_VERSION: '1.0', SNS_SIGNATURE_VERSION: '2' });
 
 const DAY = 86_400; // s
 
@@ -290,7 +286,6 @@ describe('a full order life, delivered over real HTTP to a subscribed endpoint',
   });
 
   it('writes v1.0 notifications when configured: no ASIN, one estimatedDeliveryDate per order, booleans per slot', async () => {
-    const v1 = await startSimulator({ NOTIFICATION_VERSION: '1.0', SNS_SIGNATURE_VERSION: '2' });
     const v1Endpoint = await startSnsEndpoint();
     const v1Verify = snsVerifier(v1);
     await call(v1, 'POST', '/control/v1/sns/subscriptions', { body: { endpoint: v1Endpoint.url } });

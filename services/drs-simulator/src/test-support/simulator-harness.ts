@@ -84,7 +84,8 @@ export function createTestClock(): TestClock {
 
 /** One simulator on a database of its own (per test file), listening on 127.0.0.1. */
 export interface SimulatorHarness {
-  app: HttpApp;
+  /** The app now running (a new one after `restart`). */
+  readonly app: HttpApp;
   baseUrl: string;
   config: SimulatorConfig;
   clock: TestClock;
@@ -101,6 +102,9 @@ export type HarnessEnv = Record<string, string>;
  * Starts a simulator for one test file: a fresh database (dropped after the file), migrations, and the
  * app listening on a free port whose address is its PUBLIC_BASE_URL, so that certificate and
  * subscribe URLs in its messages work. Closed after the file.
+ *
+ * Call it at the top level of the test file (`const sim = await startSimulator()`), not in `beforeAll`:
+ * vitest ignores an `afterAll` registered while a hook runs, and the database would never be dropped.
  */
 export async function startSimulator(env: HarnessEnv = {}): Promise<SimulatorHarness> {
   const database = await createTestDatabase('drs_sim_t');
@@ -123,25 +127,28 @@ export async function startSimulator(env: HarnessEnv = {}): Promise<SimulatorHar
   const clock = createTestClock();
   const log = createLogger({ service: 'drs-simulator-test', level: config.LOG_LEVEL });
 
-  const harness: SimulatorHarness = {
-    app: undefined as unknown as HttpApp,
+  const build = () => buildApp({ pool: database.pool, log, clock: clock.now }, config);
+  let app = await build();
+  await app.listen({ host: '127.0.0.1', port });
+  // Registered after the database's own cleanup, so it runs before it (vitest runs after-hooks as a stack).
+  afterAll(async () => {
+    await app.close();
+  });
+  return {
+    get app() {
+      return app;
+    },
     baseUrl,
     config,
     clock,
     pool: database.pool,
     databaseUrl: database.url,
     async restart() {
-      await harness.app.close();
-      harness.app = await buildApp({ pool: database.pool, log, clock: clock.now }, config);
-      await harness.app.listen({ host: '127.0.0.1', port });
+      await app.close();
+      app = await build();
+      await app.listen({ host: '127.0.0.1', port });
     },
   };
-  harness.app = await buildApp({ pool: database.pool, log, clock: clock.now }, config);
-  await harness.app.listen({ host: '127.0.0.1', port });
-  afterAll(async () => {
-    await harness.app.close();
-  });
-  return harness;
 }
 
 async function freePort(): Promise<number> {
@@ -256,7 +263,7 @@ export interface ReceivedMessage {
 
 /**
  * A tiny HTTP endpoint on 127.0.0.1, port 0, that records every POST and answers with the status
- * `respond` chooses (200 unless told otherwise). Closed after the test file.
+ * `respond` chooses (200 unless told otherwise).
  */
 export interface SnsEndpoint {
   url: string;
@@ -266,6 +273,14 @@ export interface SnsEndpoint {
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
 }
 
+// Endpoints are often started inside a test, where an `afterAll` would be ignored: they are closed by
+// this hook, registered when a test file imports the harness.
+const endpointClosers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  await Promise.all(endpointClosers.splice(0).map((close) => close()));
+});
+
+/** Starts an endpoint (anywhere in a test file); closed after the file. */
 export async function startSnsEndpoint(path = '/sns'): Promise<SnsEndpoint> {
   let server: Server | undefined;
   const endpoint: SnsEndpoint = {
@@ -296,7 +311,7 @@ export async function startSnsEndpoint(path = '/sns'): Promise<SnsEndpoint> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   endpoint.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
-  afterAll(async () => {
+  endpointClosers.push(async () => {
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
   });
