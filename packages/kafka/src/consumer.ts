@@ -44,8 +44,11 @@ export interface ProjectionConsumerOptions<Ctx> {
    * that a projection swap takes exclusively).
    */
   openTransaction?: (tx: Tx) => Promise<void>;
-  /** Runs once per batch before the first message, inside the transaction; its result is the handler's context. */
-  beginBatch?: (tx: Tx) => Promise<Ctx> | Ctx;
+  /**
+   * Runs once per batch before the first message, inside the transaction, with the Kafka keys of the
+   * batch's messages still to apply (e.g. to lock those devices); its result is the handler's context.
+   */
+  beginBatch?: (tx: Tx, keys: string[]) => Promise<Ctx> | Ctx;
   /** Applies one decoded event inside the batch's transaction. Throw a non-retriable error to dead-letter it. */
   handle: (tx: Tx, event: unknown, meta: MessageMeta, ctx: Ctx) => Promise<void>;
   /** Runs after the batch's messages inside the same transaction (e.g. to write derived events to the outbox). */
@@ -75,6 +78,10 @@ export interface ProjectionConsumer {
 }
 
 const DLQ_SUFFIX = '.dlq';
+
+function keysOf(messages: KafkaMessage[]): string[] {
+  return [...new Set(messages.map((m) => m.key?.toString()).filter((k): k is string => k !== undefined))];
+}
 
 /**
  * A consumer whose effects happen exactly once: each batch is applied and its next offset stored in
@@ -201,7 +208,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
       const next = await storedNextOffset(tx, topic, partition);
       const todo = messages.filter((m) => BigInt(m.offset) >= next);
       if (todo.length === 0) return 0;
-      const ctx = (await options.beginBatch?.(tx)) as Ctx;
+      const ctx = (await options.beginBatch?.(tx, keysOf(todo))) as Ctx;
       for (const m of todo) await applyOne(tx, topic, partition, m, ctx);
       await options.endBatch?.(tx, ctx);
       await storeNextOffset(tx, topic, partition, BigInt(todo.at(-1)!.offset) + 1n);
@@ -219,7 +226,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
       const next = await storedNextOffset(tx, topic, partition);
       const todo = messages.filter((m) => BigInt(m.offset) >= next);
       if (todo.length === 0) return 0;
-      const ctx = (await options.beginBatch?.(tx)) as Ctx;
+      const ctx = (await options.beginBatch?.(tx, keysOf(todo))) as Ctx;
       let applied = 0;
       for (const m of todo) {
         await tx.query('SAVEPOINT restock_msg');

@@ -67,6 +67,8 @@ export function buildProjector(deps: ProjectorDeps, config: ProjectorConfig & { 
     subscriptions: projectorSubscriptions(config),
     log: deps.log,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+    sessionTimeout: config.CONSUMER_SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.max(300, Math.floor(config.CONSUMER_SESSION_TIMEOUT_MS / 10)),
     openTransaction: (tx) => takeSwapLockShared(tx, config.DB_SCHEMA),
     beginBatch: handler.beginBatch,
     handle: handler.handle,

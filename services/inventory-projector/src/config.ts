@@ -20,6 +20,8 @@ export const ProjectorConfig = Type.Object({
   TOPIC_INVENTORY: Type.String({ default: Topics.inventory.name }),
   /** ms between looks for shipments whose delivery date has come. */
   DELIVERY_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1000 }),
+  /** ms without heartbeats before Kafka gives a dead projector's partitions to another one. */
+  CONSUMER_SESSION_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
   PARTITIONS_CONCURRENTLY: Type.Integer({ minimum: 1, maximum: 16, default: 2 }),
 });
 export type ProjectorConfig = typeof ProjectorConfig.static;

@@ -75,8 +75,9 @@ const ms = (iso: string) => Date.parse(iso);
 
 /**
  * Applies every event kind of the projector's topics. Each applied (non-duplicate) event that names
- * a slot bumps that slot's revision exactly once, whether or not it changes anything, so the revision
- * is the same in live processing and in a rebuild whatever order the topics interleave in.
+ * a slot bumps that slot's revision exactly once, whether or not it changes anything, and each
+ * device-wide event bumps the device's; so the revision is the same in live processing and in a
+ * rebuild whatever order the topics interleave in.
  */
 export function createInventoryHandler(options: InventoryHandlerOptions) {
   const { store } = options;
@@ -312,17 +313,18 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
         if (!(await isPurged(tx, event.deviceId, at.getTime()))) {
           await store.registered(tx, event.deviceId, at, event.data.directedCustomerId);
         }
-        for (const slotId of await allSlotIds(tx, event.deviceId)) {
-          await touch(tx, ctx, await loadSlot(tx, event.deviceId, slotId));
-        }
+        await store.bumpDeviceRevision(tx, event.deviceId);
+        for (const slotId of await allSlotIds(tx, event.deviceId)) ctx.changed.add(key(event.deviceId, slotId));
         return;
       }
       case 'DeviceDeregistered': {
         await store.deregistered(tx, event.deviceId, new Date(event.occurredAt));
+        await store.bumpDeviceRevision(tx, event.deviceId);
         for (const slotId of await allSlotIds(tx, event.deviceId)) {
           const row = await loadSlot(tx, event.deviceId, slotId);
           await store.saveSlot(tx, row);
-          await touch(tx, ctx, await store.refold(tx, row));
+          await store.saveSlot(tx, await store.refold(tx, row));
+          ctx.changed.add(key(event.deviceId, slotId));
         }
         return;
       }
@@ -405,13 +407,22 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
               estimatedDeliveryAt: open.estimated_delivery_at?.toISOString() ?? null,
             }
           : null,
-        revision: Math.max(1, row.revision),
+        // Slot events plus device-wide events: both counts are the same in live processing and a rebuild.
+        revision: Math.max(1, row.revision + (reg?.revision ?? 0)),
       },
     };
   }
 
   return {
-    beginBatch: (): BatchContext => ({ changed: new Set() }),
+    async beginBatch(tx: Tx, keys: string[]): Promise<BatchContext> {
+      // Catalogue records keyed by model touch every device of the model; they are few and rare, and a
+      // deadlock they might cause is retried by the consumer (40P01 is retriable).
+      await store.lockDevices(
+        tx,
+        keys.filter((k) => !k.startsWith('model:')),
+      );
+      return { changed: new Set() };
+    },
     handle,
     async endBatch(tx: Tx, ctx: BatchContext): Promise<void> {
       if (!options.emitChanges || ctx.changed.size === 0) return;

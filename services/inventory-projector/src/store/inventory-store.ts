@@ -213,12 +213,35 @@ export function createInventoryStore(schema: string) {
       return r.rowCount === 1;
     },
 
+    /** Counts a device-wide event (a registration or deregistration) once. */
+    async bumpDeviceRevision(tx: Tx, deviceId: string): Promise<void> {
+      await tx.query(
+        `INSERT INTO ${s}.registrations (device_id, revision) VALUES ($1, 1)
+         ON CONFLICT (device_id) DO UPDATE SET revision = registrations.revision + 1`,
+        [deviceId],
+      );
+    },
+
+    /**
+     * Serialises the transactions that touch the same devices (several partitions and replicas apply
+     * batches at the same time), taking the locks in one global order so two batches never deadlock.
+     */
+    async lockDevices(tx: Tx, deviceIds: string[]): Promise<void> {
+      if (deviceIds.length === 0) return;
+      await tx.query(
+        `SELECT pg_advisory_xact_lock(h) FROM (
+           SELECT DISTINCT hashtextextended(k, 7) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS locks`,
+        [deviceIds],
+      );
+    },
+
     async registration(tx: Tx, deviceId: string) {
       const r = await tx.query<{
         registered_at: Date | null;
         deregistered_at: Date | null;
         directed_customer_id: string | null;
         purge_horizon: Date | null;
+        revision: number;
       }>(`SELECT * FROM ${s}.registrations WHERE device_id = $1`, [deviceId]);
       return r.rows[0] ?? null;
     },
@@ -297,7 +320,8 @@ export function createInventoryStore(schema: string) {
          ON CONFLICT (device_id, instance_id) DO UPDATE SET slot_id = EXCLUDED.slot_id, state = EXCLUDED.state,
            quantity = EXCLUDED.quantity, asin = EXCLUDED.asin, estimated_delivery_at = EXCLUDED.estimated_delivery_at,
            details_at = EXCLUDED.details_at, placed_at = EXCLUDED.placed_at, shipped_at = EXCLUDED.shipped_at,
-           arrived_at = EXCLUDED.arrived_at, cancelled_at = EXCLUDED.cancelled_at, products = EXCLUDED.products`,
+           arrived_at = EXCLUDED.arrived_at, cancelled_at = EXCLUDED.cancelled_at, products = EXCLUDED.products,
+           arrival_emitted = orders.arrival_emitted OR EXCLUDED.arrival_emitted`,
         [
           o.device_id,
           o.instance_id,

@@ -290,13 +290,14 @@ export function randomHistory(rng: Prng, devices = 5, steps = 60): TopicEvent[] 
 /**
  * Another arrival order of the same history, as a consumer of several topics may see it: each
  * topic's own order is kept (Kafka keeps it per partition), the topics interleave at random, and
- * some events are delivered twice. The catalogue comes first, as it does in a real deployment.
+ * some events are delivered twice. The catalogue usually comes first (it is bootstrapped first in a
+ * deployment), but a rebuild may read it interleaved with the rest: `catalogFirst: false`.
  */
-export function interleave(rng: Prng, history: TopicEvent[], duplicates = 0.1): TopicEvent[] {
-  const catalog = history.filter((e) => e.topic === 'catalog');
+export function interleave(rng: Prng, history: TopicEvent[], duplicates = 0.1, catalogFirst = true): TopicEvent[] {
+  const catalog = catalogFirst ? history.filter((e) => e.topic === 'catalog') : [];
   const queues = new Map<string, TopicEvent[]>();
   for (const e of history) {
-    if (e.topic === 'catalog') continue;
+    if (e.topic === 'catalog' && catalogFirst) continue;
     const q = queues.get(e.topic) ?? [];
     q.push(e);
     if (rng.chance(duplicates)) q.push(e);

@@ -56,7 +56,7 @@ export async function applyInBatches(
     const batch = events.slice(i, i + rng.int(1, 15));
     const run = async (upTo: number, crash: boolean) =>
       withTransaction(pool, async (tx) => {
-        const ctx = handler.beginBatch();
+        const ctx = await handler.beginBatch(tx, [...new Set(batch.map((e) => e.event.deviceId ?? e.event.key ?? ''))]);
         for (const [n, e] of batch.slice(0, upTo).entries()) {
           const decoded = codecs[e.topic].decode(Buffer.from(JSON.stringify(e.event)));
           await handler.handle(

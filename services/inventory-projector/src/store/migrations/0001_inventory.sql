@@ -22,7 +22,9 @@ CREATE TABLE registrations (
   registered_at        timestamptz,
   deregistered_at      timestamptz,
   directed_customer_id text,
-  purge_horizon        timestamptz
+  purge_horizon        timestamptz,
+  -- applied device-wide events (registrations); part of every slot's reported revision
+  revision             integer NOT NULL DEFAULT 0
 );
 
 CREATE TABLE subscriptions (
