@@ -57,7 +57,7 @@ export async function registerDevice(
   input: RegisterDeviceInput,
 ): Promise<RegisterDeviceResult> {
   const redirectUri = checkRedirectUri(context, input.redirectUri);
-  return withTransaction(context.pool, async (tx) => {
+  const registering = withTransaction(context.pool, async (tx) => {
     const now = context.clock.now();
     if (input.slots !== undefined) {
       const existing = await getModel(tx, input.modelId);
@@ -136,6 +136,20 @@ export async function registerDevice(
       replacedRegistrationId: previous?.registrationId ?? null,
     };
   });
+  try {
+    return await registering;
+  } catch (error) {
+    // Two registrations of one device at the same moment: the unique index lets one through.
+    if ((error as { constraint?: unknown }).constraint === 'registrations_one_active') {
+      throw new SimulatorError(
+        SimulatorErrorCode.SIM_REGISTRATION_CONFLICT,
+        409,
+        `Device ${input.modelId}/${input.serialNumber} was being registered at the same time; try again`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /**

@@ -119,6 +119,22 @@ describe('registrations', () => {
     expect((await notificationTypes(first.registrationId)).at(-1)).toBe('DeviceDeregisteredNotification');
   });
 
+  it('leaves exactly one active registration when one device is registered many times at once', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call(sim, 'POST', '/control/v1/registrations', {
+          body: { modelId: 'washer-x200', serialNumber: 'CTL-RACE', slots: WASHER_SLOTS },
+        }),
+      ),
+    );
+    for (const answer of answers) {
+      expect([201, 409]).toContain(answer.status);
+      if (answer.status === 409) expect(answer.json()).toMatchObject({ code: 'SIM_REGISTRATION_CONFLICT' });
+    }
+    const active = await call(sim, 'GET', '/control/v1/registrations?serialNumber=CTL-RACE&active=true');
+    expect(active.json<{ registrations: unknown[] }>().registrations).toHaveLength(1);
+  });
+
   it('sends SubscriptionChanged only for a real change, and pauses and resumes a slot', async () => {
     const device = await registerWasher(sim, { serialNumber: 'CTL-0003' });
     const url = `/control/v1/registrations/${device.registrationId}/slots/${SOFTENER}`;

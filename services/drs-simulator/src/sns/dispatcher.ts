@@ -44,7 +44,10 @@ const USER_AGENT = 'Amazon Simple Notification Service Agent';
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { pool, clock, faults, log } = options;
 
-  async function attempt(delivery: Delivery): Promise<'delivered' | 'pending' | 'failed'> {
+  /** One POST; `unreachable` when no HTTP answer came at all (refused, reset, timed out). */
+  async function attempt(
+    delivery: Delivery,
+  ): Promise<{ outcome: 'delivered' | 'pending' | 'failed'; unreachable: boolean }> {
     const attemptNumber = delivery.attempts + 1;
     const attemptedAt = clock.now();
     const started = performance.now();
@@ -94,7 +97,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     };
     if (ok) log.info(fields, 'sns delivery attempt succeeded');
     else log.warn(fields, status === 'failed' ? 'sns delivery failed for good' : 'sns delivery attempt failed');
-    return status;
+    return { outcome: status, unreachable: statusCode === null };
   }
 
   return {
@@ -126,16 +129,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const due = await dueDeliveries(pool, clock.now(), BATCH);
       const summary: DispatchSummary = { attempted: due.length, delivered: 0, retrying: 0, failed: 0 };
       // One endpoint gets its messages one at a time, in queue order; endpoints do not wait for each other.
+      // After an endpoint gave no answer at all, its other messages wait for the next tick, untried: a
+      // blackholed endpoint must not hold the ticker (and the order life) for timeout x queue length.
       await Promise.all(
         [...groupBy(due, (d) => d.subscriptionArn).values()].map(async (group) => {
           for (const delivery of group) {
-            const outcome = await attempt(delivery);
+            const { outcome, unreachable } = await attempt(delivery);
             if (outcome === 'delivered') summary.delivered++;
             else if (outcome === 'failed') summary.failed++;
             else summary.retrying++;
+            if (unreachable) break;
           }
         }),
       );
+      summary.attempted = summary.delivered + summary.failed + summary.retrying;
       return summary;
     },
   };
