@@ -139,3 +139,29 @@ export async function topicEndOffsets(
     await admin.disconnect().catch(() => {});
   }
 }
+
+/**
+ * Reads `count` messages of a topic with a bare kafkajs consumer that does nothing with them: the
+ * ceiling a benchmark compares a real consumer against. Resolves with the seconds it took.
+ */
+export async function measureBareConsumer(kafka: Kafka, topic: string, count: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bare-${topic}-${Date.now()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let seen = 0;
+    let started = 0;
+    return await new Promise<number>((resolve) => {
+      void consumer.run({
+        eachBatchAutoResolve: true,
+        eachBatch: async ({ batch }) => {
+          if (started === 0) started = performance.now();
+          seen += batch.messages.length;
+          if (seen >= count) resolve((performance.now() - started) / 1000);
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}

@@ -40,14 +40,16 @@ export async function createTestTopics(kafka: Kafka, suffix = testSuffix()): Pro
     return { ...s, name, partitions: Math.min(s.partitions, 3) };
   });
   await ensureTopics(kafka, specs, { log: silentLog });
-  afterAll(async () => {
-    await deleteTopics(
-      kafka,
-      specs.map((s) => s.name),
-    ).catch(() => {});
-  });
+  createdTopics.push({ kafka, names: specs.map((s) => s.name) });
   return names;
 }
+
+const createdTopics: { kafka: Kafka; names: string[] }[] = [];
+
+// Registered at import (the test file's top level): an afterAll from inside beforeAll is ignored.
+afterAll(async () => {
+  for (const t of createdTopics.splice(0)) await deleteTopics(t.kafka, t.names).catch(() => {});
+});
 
 /** Applies the bus tables (consumer_offsets, outbox) in a schema. */
 export async function migrateBusTables(databaseUrl: string, schema: string): Promise<void> {

@@ -33,15 +33,23 @@ export async function createTestDatabase(prefix = 'restock_t'): Promise<TestData
   const url = new URL(server);
   url.pathname = `/${name}`;
   const pool = createPool({ connectionString: url.toString(), max: 10 });
-  afterAll(async () => {
-    await pool.end().catch(() => {});
-    const drop = new pg.Client({ connectionString: adminUrl.toString() });
+  created.push({ name, pool, adminUrl: adminUrl.toString() });
+  return { url: url.toString(), pool, name };
+}
+
+const created: { name: string; pool: Pool; adminUrl: string }[] = [];
+
+// Registered when this module is imported, i.e. at the top level of the test file: vitest ignores an
+// afterAll registered from inside beforeAll, which is where most files create their database.
+afterAll(async () => {
+  for (const db of created.splice(0)) {
+    await db.pool.end().catch(() => {});
+    const drop = new pg.Client({ connectionString: db.adminUrl });
     await drop.connect();
     try {
-      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await drop.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
     } finally {
       await drop.end();
     }
-  });
-  return { url: url.toString(), pool, name };
-}
+  }
+});

@@ -10,9 +10,16 @@ export function testRedisUrl(): string {
 export function createTestRedis(): { redis: Redis; prefix: string } {
   const prefix = `test:${randomBytes(5).toString('hex')}:`;
   const redis = createRedis({ url: testRedisUrl(), keyPrefix: prefix });
-  afterAll(async () => {
-    await deleteByPrefix(redis, '').catch(() => 0);
-    redis.disconnect();
-  });
+  clients.push(redis);
   return { redis, prefix };
 }
+
+const clients: Redis[] = [];
+
+// Registered at import (the test file's top level): an afterAll from inside beforeAll is ignored.
+afterAll(async () => {
+  for (const redis of clients.splice(0)) {
+    await deleteByPrefix(redis, '').catch(() => 0);
+    redis.disconnect();
+  }
+});
