@@ -87,6 +87,29 @@ RESTOCK_STARTED_REPORT="$STARTED_REPORT" bash "$LOCAL_DIR/infra.sh" up
 # ---- services --------------------------------------------------------------------------------------
 
 # One line per services/*/package.json: folder, package name, has a start script (1/0), port, door.
+# Development secrets: generated once per checkout into the git-ignored run folder, never committed.
+DEV_ENV="$RUN_DIR/dev.env"
+if [[ ! -s "$DEV_ENV" ]]; then
+  (
+    umask 077
+    node -e '
+      const { randomBytes } = require("node:crypto");
+      const r = (n) => randomBytes(n).toString("base64url");
+      console.log(`AUTH_HMAC_SECRET=${r(32)}`);
+      console.log(`DRS_TOKEN_ENCRYPTION_KEY=${randomBytes(32).toString("base64")}`);
+    ' >"$DEV_ENV"
+  )
+  log "generated development secrets in $DEV_ENV"
+fi
+set -a
+# shellcheck disable=SC1090
+source "$DEV_ENV"
+set +a
+# The bridge accepts the simulator's signed deliveries (http, its own certificate) only when told to.
+export SNS_ALLOWED_TOPIC_ARNS="${SNS_ALLOWED_TOPIC_ARNS:-arn:aws:sns:us-east-1:000000000000:restock-drs-sim}"
+export SNS_INSECURE_ORIGINS="${SNS_INSECURE_ORIGINS:-http://127.0.0.1:8090}"
+export SNS_ALLOW_INSECURE_ORIGINS="${SNS_ALLOW_INSECURE_ORIGINS:-true}"
+
 list_services() {
   local manifest
   for manifest in services/*/package.json; do
@@ -146,6 +169,14 @@ if ((${#SERVICE_OF_PID[@]} == 0)); then
   done
 fi
 
+if operator_token=$(pnpm exec tsx infra/local/src/dev-token.ts operator 2>/dev/null) &&
+  customer_token=$(pnpm exec tsx infra/local/src/dev-token.ts customer demo-customer 2>/dev/null); then
+  {
+    printf 'development tokens (12 h; signed with the secret in %s):\n' "$DEV_ENV"
+    printf '  export OPERATOR_TOKEN=%s\n' "$operator_token"
+    printf '  export CUSTOMER_TOKEN=%s\n\n' "$customer_token"
+  } >&2
+fi
 log "${#SERVICE_OF_PID[@]} service(s) running; Ctrl-C stops everything"
 while ((${#SERVICE_OF_PID[@]} > 0)); do
   finished=""
