@@ -16,6 +16,12 @@ export const ReplenishRequested = eventSchema(
         stockOnHand: Type.Number(),
         threshold: Type.Number({ minimum: 0 }),
         daysLeft: Type.Union([Type.Number(), Type.Null()]),
+        /** When the stock on hand runs out at the expected rate (optional: added after v1 shipped). */
+        runOutAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+        /** The policy's rule (`guide` or `adaptive`) and the days of cover and safety stock it used. */
+        policy: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+        daysOfCover: Type.Optional(Type.Number({ minimum: 0 })),
+        safetyStock: Type.Optional(Type.Number({ minimum: 0 })),
       }),
     },
     { additionalProperties: false },
@@ -31,6 +37,11 @@ export const SlotStatusDue = eventSchema(
     {
       slotId: SlotId,
       expectedReplenishmentAt: Type.Union([Timestamp, Type.Null()]),
+      /**
+       * The InventoryChanged revision this is due for (optional: added after v1 shipped), so the gateway
+       * can wait for that state instead of sending an older one.
+       */
+      revision: Type.Optional(Type.Integer({ minimum: 1 })),
     },
     { additionalProperties: false },
   ),
