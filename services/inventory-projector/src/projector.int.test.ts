@@ -183,6 +183,8 @@ describe('the inventory projector service', () => {
   it('publishes the slot state after a batch and turns a shipment into stock once, at its delivery date', async () => {
     const schema = `p_${testSuffix()}`;
     await migrateProjection(db.url, schema);
+    // Topics of its own, so it does not replay the other test's history.
+    topics = await createTestTopics(kafka);
     let now = new Date('2026-03-01T00:00:00Z');
     const config = { ...configFor(schema, `projector-${testSuffix()}`) };
     const projector = buildProjector(
