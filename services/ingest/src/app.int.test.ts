@@ -242,18 +242,31 @@ describe('exactly once per event id', () => {
     expect(response.json()).toEqual({ accepted: [fresh.eventId], duplicates: [old.eventId] });
   });
 
-  it('publishes each event once when two identical requests race', async () => {
+  it('publishes each event once when identical requests race', async () => {
     const body = { reports: Array.from({ length: 20 }, (_, i) => consumed('detergent', i + 1, 'ml')) };
     const ids = body.reports.map((r) => r.eventId);
-    const [a, b] = await Promise.all([post('washer2', body), post('washer2', body)]);
-    expect([a!.statusCode, b!.statusCode]).toEqual([202, 202]);
-    const answers = [a!.json(), b!.json()] as { accepted: string[]; duplicates: string[] }[];
-    expect([...answers[0]!.accepted, ...answers[1]!.accepted].sort()).toEqual([...ids].sort());
-    expect([...answers[0]!.duplicates, ...answers[1]!.duplicates].sort()).toEqual([...ids].sort());
+    const responses = await Promise.all(Array.from({ length: 5 }, () => post('washer2', body)));
+    expect(responses.map((r) => r.statusCode)).toEqual([202, 202, 202, 202, 202]);
+    const answers = responses.map((r) => r.json() as { accepted: string[]; duplicates: string[] });
+    // Every id accepted by exactly one of the five, and a duplicate for the four others.
+    expect(answers.flatMap((a) => a.accepted).sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(answers.filter((a) => a.duplicates.includes(id))).toHaveLength(4);
 
     const { counts, total } = await topicCounts();
     expect(total).toBe(acceptedIds.length);
     for (const id of ids) expect(counts.get(id)).toBe(1);
+  });
+
+  it('answers concurrent requests of several devices each with its own ids', async () => {
+    const names = ['washer', 'washer2', 'coffee'] as const;
+    const bodies = names.map((name) => ({
+      name,
+      body: { reports: [consumed(name === 'coffee' ? 'pods' : 'detergent', 1, name === 'coffee' ? 'pods' : 'ml')] },
+    }));
+    const responses = await Promise.all(bodies.map(({ name, body }) => post(name, body)));
+    responses.forEach((r, i) => {
+      expect(r.json()).toEqual({ accepted: [bodies[i]!.body.reports[0]!.eventId], duplicates: [] });
+    });
   });
 
   it('keeps the same event id of two devices apart: each device has its own ids', async () => {

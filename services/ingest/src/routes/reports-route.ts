@@ -10,7 +10,7 @@ import { DeviceReportBatch, ReportsAccepted } from '../domain/device-report.js';
 import { IngestErrorCode } from '../domain/ingest-error.js';
 import { type ReportProblem, reportsToEvents } from '../domain/reports-to-events.js';
 import type { IngestMetrics } from '../metrics.js';
-import { acceptReports, storeUnavailable } from '../store/accept-reports.js';
+import { createReportAcceptor, storeUnavailable } from '../store/accept-reports.js';
 import type { CredentialHolder, DeviceDirectory } from '../store/device-directory.js';
 
 export interface ReportsRouteOptions {
@@ -42,6 +42,15 @@ const WWW_AUTHENTICATE = 'Bearer realm="restock-ingest"';
  * shape (400), then the slots and units of the device's model (404, 400), then Kafka (202 or 503).
  */
 export function registerReportsRoute(app: HttpApp, options: ReportsRouteOptions): void {
+  const acceptor = createReportAcceptor({
+    pool: options.pool,
+    publisher: options.publisher,
+    schema: options.schema,
+    topic: options.consumptionTopic,
+    deadlineMs: options.publishDeadlineMs,
+    retryAfterSeconds: options.retryAfterSeconds,
+    log: options.log,
+  });
   const devices = new WeakMap<FastifyRequest, CredentialHolder>();
   const singleReport = new WeakSet<FastifyRequest>();
 
@@ -143,20 +152,7 @@ export function registerReportsRoute(app: HttpApp, options: ReportsRouteOptions)
       });
       if (decision.problems.length > 0) throw problemsError(decision.problems, single);
 
-      const result = await acceptReports(
-        {
-          pool: options.pool,
-          publisher: options.publisher,
-          schema: options.schema,
-          topic: options.consumptionTopic,
-          deadlineMs: options.publishDeadlineMs,
-          retryAfterSeconds: options.retryAfterSeconds,
-          log: options.log,
-        },
-        device.deviceId,
-        decision.events,
-        now,
-      );
+      const result = await acceptor.accept(device.deviceId, decision.events, now);
       options.metrics.reportsAccepted.add(result.accepted.length);
       options.metrics.reportsDuplicate.add(result.duplicates.length);
       return reply.code(202).send(result);

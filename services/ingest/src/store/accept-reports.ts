@@ -4,11 +4,11 @@ import type { BusLog, BusProducer } from '@restock/kafka';
 import { type Pool, withTransaction } from '@restock/postgres';
 import { IngestErrorCode } from '../domain/ingest-error.js';
 import type { ReportEvent } from '../domain/reports-to-events.js';
-import { acceptedEvents } from './accepted-events.js';
+import { acceptedEvents, acceptedKey } from './accepted-events.js';
 
 const consumptionCodec = createCodec(Topics.consumption);
 
-export interface AcceptReportsDeps {
+export interface ReportAcceptorOptions {
   pool: Pool;
   publisher: BusProducer;
   schema: string;
@@ -18,6 +18,10 @@ export interface AcceptReportsDeps {
   deadlineMs: number;
   retryAfterSeconds: number;
   log: BusLog;
+  /** Transactions in flight at once; requests arriving meanwhile wait and go together in the next. */
+  maxConcurrentGroups?: number;
+  /** Events one transaction takes at most (a request's events are never split). */
+  maxGroupEvents?: number;
 }
 
 export interface AcceptedReports {
@@ -27,14 +31,38 @@ export interface AcceptedReports {
   duplicates: string[];
 }
 
+export interface ReportAcceptor {
+  /**
+   * Publishes a device's events exactly once per event id; resolves only once Kafka acknowledged
+   * every one of them (ARCHITECTURE principle 4), and rejects with a 503 error otherwise.
+   */
+  accept(deviceId: string, events: readonly ReportEvent[], acceptedAt: Date): Promise<AcceptedReports>;
+}
+
+interface Waiting {
+  deviceId: string;
+  events: readonly ReportEvent[];
+  acceptedAt: Date;
+  resolve: (fresh: Set<string>) => void;
+  reject: (error: unknown) => void;
+}
+
+const DEFAULT_MAX_CONCURRENT_GROUPS = 4;
+// About 450 bytes an event on the wire: a group stays well under the broker's 1 MiB batch limit.
+const DEFAULT_MAX_GROUP_EVENTS = 1_000;
+
 /**
- * Publishes a device's events exactly once per event id, and resolves only once Kafka has
- * acknowledged every one of them (ARCHITECTURE principle 4).
+ * Exactly once per event id. In ONE PostgreSQL transaction: record the event ids (the new ones come
+ * back; their rows stay locked, so a concurrent transaction with the same ids waits), publish only
+ * the new ones and await the acknowledgement of all in-sync replicas, then COMMIT. A failed publish
+ * rolls back, so nothing is recorded; the device hears 503 and retries with the same ids, which are
+ * then new again.
  *
- * In ONE PostgreSQL transaction: record the request's event ids (the new ones come back; the rows
- * stay locked, so a concurrent request with the same ids waits), publish only the new ones and await
- * the acknowledgement of all in-sync replicas, then COMMIT. A failed publish rolls back, so nothing
- * is recorded, and the device hears 503 and retries with the same ids, which are then new again.
+ * Requests that arrive while transactions are in flight share the next one (group commit): one
+ * INSERT, one publish and one COMMIT for all of them, so a busy ingest pays PostgreSQL's and Kafka's
+ * round trips per group, not per request. Within a group, an id sent by two requests at once goes to
+ * the first; the second lists it as a duplicate. A group fails as a whole: every request in it hears
+ * 503 and retries, and nothing of it was recorded.
  *
  * The window that remains: the broker acknowledged, and then the COMMIT did not happen (the process
  * died, PostgreSQL went away), or kafkajs gave up on a send the broker had in fact written. The device
@@ -48,73 +76,125 @@ export interface AcceptedReports {
  * is acknowledged after all, the ids are committed, and the device's retry (which waits on their
  * locks meanwhile) is answered with them as duplicates instead of publishing them again.
  */
-export async function acceptReports(
-  deps: AcceptReportsDeps,
-  deviceId: string,
-  events: readonly ReportEvent[],
-  acceptedAt: Date,
-): Promise<AcceptedReports> {
-  const store = acceptedEvents(deps.schema);
-  const outcome = withTransaction(deps.pool, async (tx) => {
-    const fresh = await store.recordNew(
-      tx,
-      deviceId,
-      events.map((e) => e.id),
-      acceptedAt,
-    );
-    const toPublish = events.filter((e) => fresh.has(e.id));
-    try {
-      await deps.publisher.publish(consumptionCodec, toPublish, deps.topic);
-    } catch (error) {
-      // A refusal for good (unknown topic, message too large) is a bug of ours: a 500 that names no topic.
-      if (!isRetriable(error)) throw new Error('Kafka refused the reports for good', { cause: error });
-      throw busUnavailable(deps, 'Kafka did not acknowledge the reports; nothing was recorded', error);
-    }
-    return fresh;
-  });
+export function createReportAcceptor(options: ReportAcceptorOptions): ReportAcceptor {
+  const store = acceptedEvents(options.schema);
+  const maxConcurrentGroups = options.maxConcurrentGroups ?? DEFAULT_MAX_CONCURRENT_GROUPS;
+  const maxGroupEvents = options.maxGroupEvents ?? DEFAULT_MAX_GROUP_EVENTS;
+  const queue: Waiting[] = [];
+  let inFlight = 0;
 
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          busUnavailable(
-            deps,
-            `Kafka did not acknowledge the reports within ${deps.deadlineMs} ms; if it still does, a retry will list them as duplicates`,
-          ),
-        ),
-      deps.deadlineMs,
-    );
-  });
-  try {
-    const fresh = await Promise.race([outcome, deadline]);
-    return {
-      accepted: events.filter((e) => fresh.has(e.id)).map((e) => e.id),
-      duplicates: events.filter((e) => !fresh.has(e.id)).map((e) => e.id),
-    };
-  } catch (error) {
-    throw asServiceError(deps, error);
-  } finally {
-    clearTimeout(timer);
-    // After a deadline the transaction still settles on its own; its failure is only worth a log line.
-    outcome.catch((error: unknown) => deps.log.debug({ err: error }, 'accepting reports failed'));
+  function takeGroup(): Waiting[] {
+    const group: Waiting[] = [];
+    let events = 0;
+    while (queue.length > 0) {
+      const next = queue[0]!;
+      if (group.length > 0 && events + next.events.length > maxGroupEvents) break;
+      group.push(next);
+      events += next.events.length;
+      queue.shift();
+    }
+    return group;
   }
+
+  function pump(): void {
+    while (inFlight < maxConcurrentGroups && queue.length > 0) {
+      const group = takeGroup();
+      inFlight++;
+      void runGroup(group).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  }
+
+  async function runGroup(group: Waiting[]): Promise<void> {
+    try {
+      const freshPerRequest = await withTransaction(options.pool, async (tx) => {
+        const recorded = await store.recordNew(
+          tx,
+          group.flatMap((w) =>
+            w.events.map((e) => ({ deviceId: w.deviceId, eventId: e.id, acceptedAt: w.acceptedAt })),
+          ),
+        );
+        const claimed = new Set<string>();
+        const fresh = group.map((w) => {
+          const mine = new Set<string>();
+          for (const e of w.events) {
+            const key = acceptedKey(w.deviceId, e.id);
+            if (recorded.has(key) && !claimed.has(key)) {
+              claimed.add(key);
+              mine.add(e.id);
+            }
+          }
+          return mine;
+        });
+        const toPublish = group.flatMap((w, i) => w.events.filter((e) => fresh[i]!.has(e.id)));
+        try {
+          await options.publisher.publish(consumptionCodec, toPublish, options.topic);
+        } catch (error) {
+          // A refusal for good (unknown topic, message too large) is a bug of ours: a 500 naming no topic.
+          if (!isRetriable(error)) throw new Error('Kafka refused the reports for good', { cause: error });
+          throw busUnavailable(options, 'Kafka did not acknowledge the reports; nothing was recorded', error);
+        }
+        return fresh;
+      });
+      group.forEach((w, i) => {
+        w.resolve(freshPerRequest[i]!);
+      });
+    } catch (error) {
+      const failure = asServiceError(options, error);
+      for (const w of group) w.reject(failure);
+    }
+  }
+
+  return {
+    async accept(deviceId, events, acceptedAt) {
+      const outcome = new Promise<Set<string>>((resolve, reject) => {
+        queue.push({ deviceId, events, acceptedAt, resolve, reject });
+        pump();
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              busUnavailable(
+                options,
+                `Kafka did not acknowledge the reports within ${options.deadlineMs} ms; if it still does, a retry will list them as duplicates`,
+              ),
+            ),
+          options.deadlineMs,
+        );
+      });
+      try {
+        const fresh = await Promise.race([outcome, deadline]);
+        return {
+          accepted: events.filter((e) => fresh.has(e.id)).map((e) => e.id),
+          duplicates: events.filter((e) => !fresh.has(e.id)).map((e) => e.id),
+        };
+      } finally {
+        clearTimeout(timer);
+        // After a deadline the transaction still settles on its own; its failure is only worth a log line.
+        outcome.catch((error: unknown) => options.log.debug({ err: error }, 'accepting reports failed'));
+      }
+    },
+  };
 }
 
-function busUnavailable(deps: AcceptReportsDeps, message: string, cause?: unknown): RestockError {
+function busUnavailable(options: ReportAcceptorOptions, message: string, cause?: unknown): RestockError {
   return new RestockError(IngestErrorCode.ING_BUS_UNAVAILABLE, `${message}: retry with the same event ids`, {
     cause,
     retriable: true,
     status: 503,
-    details: { retryAfterSeconds: deps.retryAfterSeconds },
+    details: { retryAfterSeconds: options.retryAfterSeconds },
   });
 }
 
 // PostgreSQL going away surfaces as a pg or socket error; the device must hear 503 and retry, not 500.
-function asServiceError(deps: AcceptReportsDeps, error: unknown): unknown {
+function asServiceError(options: ReportAcceptorOptions, error: unknown): unknown {
   if (isRestockError(error) && error.status !== undefined) return error;
   if (!isRetriable(error)) return error;
-  return storeUnavailable(deps.retryAfterSeconds, error);
+  return storeUnavailable(options.retryAfterSeconds, error);
 }
 
 /** A 503 for a PostgreSQL failure on the hot path. */

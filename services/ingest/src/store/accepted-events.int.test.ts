@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { migrate, type Tx } from '@restock/postgres';
 import { createTestDatabase, type TestDatabase } from '@restock/postgres/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acceptedEvents } from './accepted-events.js';
+import { acceptedEvents, acceptedKey } from './accepted-events.js';
 
 const SCHEMA = 'ingest';
 const store = acceptedEvents(SCHEMA);
@@ -26,6 +26,15 @@ async function inTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   }
 }
 
+/** recordNew for one device, answering with the bare event ids. */
+async function recordNew(tx: Tx, deviceId: string, eventIds: string[], acceptedAt = new Date()): Promise<Set<string>> {
+  const keys = await store.recordNew(
+    tx,
+    eventIds.map((eventId) => ({ deviceId, eventId, acceptedAt })),
+  );
+  return new Set(eventIds.filter((id) => keys.has(acceptedKey(deviceId, id))));
+}
+
 const settled = (p: Promise<unknown>) =>
   Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 300))]);
 
@@ -33,9 +42,22 @@ describe('accepted event ids', () => {
   it('returns only the ids a device had not sent before', async () => {
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     const now = new Date();
-    expect(await inTransaction((tx) => store.recordNew(tx, 'dev-1', [a, b], now))).toEqual(new Set([a, b]));
-    expect(await inTransaction((tx) => store.recordNew(tx, 'dev-1', [b, c], now))).toEqual(new Set([c]));
-    expect(await inTransaction((tx) => store.recordNew(tx, 'dev-2', [a], now))).toEqual(new Set([a]));
+    expect(await inTransaction((tx) => recordNew(tx, 'dev-1', [a, b], now))).toEqual(new Set([a, b]));
+    expect(await inTransaction((tx) => recordNew(tx, 'dev-1', [b, c], now))).toEqual(new Set([c]));
+    expect(await inTransaction((tx) => recordNew(tx, 'dev-2', [a], now))).toEqual(new Set([a]));
+  });
+
+  it('records an id that appears twice in one transaction once, for two devices separately', async () => {
+    const id = randomUUID();
+    const at = new Date();
+    const keys = await inTransaction((tx) =>
+      store.recordNew(tx, [
+        { deviceId: 'dev-7', eventId: id, acceptedAt: at },
+        { deviceId: 'dev-7', eventId: id, acceptedAt: at },
+        { deviceId: 'dev-8', eventId: id, acceptedAt: at },
+      ]),
+    );
+    expect(keys).toEqual(new Set([acceptedKey('dev-7', id), acceptedKey('dev-8', id)]));
   });
 
   it('makes a second request with the same id wait for the first, then answers it as a duplicate', async () => {
@@ -45,8 +67,8 @@ describe('accepted event ids', () => {
     try {
       await first.query('BEGIN');
       await second.query('BEGIN');
-      expect(await store.recordNew(first, 'dev-3', [id], new Date())).toEqual(new Set([id]));
-      const waiting = store.recordNew(second, 'dev-3', [id], new Date());
+      expect(await recordNew(first, 'dev-3', [id])).toEqual(new Set([id]));
+      const waiting = recordNew(second, 'dev-3', [id], new Date());
       expect(await settled(waiting)).toBe(false);
       await first.query('COMMIT');
       expect(await waiting).toEqual(new Set());
@@ -64,8 +86,8 @@ describe('accepted event ids', () => {
     try {
       await first.query('BEGIN');
       await second.query('BEGIN');
-      await store.recordNew(first, 'dev-4', [id], new Date());
-      const waiting = store.recordNew(second, 'dev-4', [id], new Date());
+      await recordNew(first, 'dev-4', [id], new Date());
+      const waiting = recordNew(second, 'dev-4', [id], new Date());
       await first.query('ROLLBACK');
       expect(await waiting).toEqual(new Set([id]));
       await second.query('COMMIT');
@@ -78,8 +100,8 @@ describe('accepted event ids', () => {
   it('does not deadlock when two requests share ids in opposite orders', async () => {
     const ids = Array.from({ length: 50 }, () => randomUUID());
     const results = await Promise.all([
-      inTransaction((tx) => store.recordNew(tx, 'dev-5', ids, new Date())),
-      inTransaction((tx) => store.recordNew(tx, 'dev-5', [...ids].reverse(), new Date())),
+      inTransaction((tx) => recordNew(tx, 'dev-5', ids, new Date())),
+      inTransaction((tx) => recordNew(tx, 'dev-5', [...ids].reverse(), new Date())),
     ]);
     expect(results[0]!.size + results[1]!.size).toBe(50);
   });
@@ -87,8 +109,8 @@ describe('accepted event ids', () => {
   it('prunes ids accepted before the retention cutoff and keeps the newer ones', async () => {
     const old = randomUUID();
     const recent = randomUUID();
-    await inTransaction((tx) => store.recordNew(tx, 'dev-6', [old], new Date('2025-01-01T00:00:00Z')));
-    await inTransaction((tx) => store.recordNew(tx, 'dev-6', [recent], new Date('2025-01-09T00:00:00Z')));
+    await inTransaction((tx) => recordNew(tx, 'dev-6', [old], new Date('2025-01-01T00:00:00Z')));
+    await inTransaction((tx) => recordNew(tx, 'dev-6', [recent], new Date('2025-01-09T00:00:00Z')));
     const deleted = await store.prune(db.pool, new Date('2025-01-08T00:00:00Z'), 1);
     expect(deleted).toBeGreaterThanOrEqual(1);
     const { rows } = await db.pool.query<{ event_id: string }>(

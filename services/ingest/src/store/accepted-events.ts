@@ -1,25 +1,39 @@
 import { type Pool, quoteIdent, type Tx } from '@restock/postgres';
 
+/** One event id of one device, accepted at a time of the service clock. */
+export interface AcceptedRow {
+  deviceId: string;
+  /** Lower-case UUID, as PostgreSQL returns it. */
+  eventId: string;
+  acceptedAt: Date;
+}
+
+/** How `recordNew` names a device's event id. */
+export function acceptedKey(deviceId: string, eventId: string): string {
+  return `${deviceId}/${eventId}`;
+}
+
 /** Ingest's durable record of the event ids it published, per device. */
 export function acceptedEvents(schema: string) {
   const table = `${quoteIdent(schema)}.accepted_events`;
   return {
     /**
-     * Records a request's event ids inside the caller's transaction and returns those not recorded
-     * before. The rows stay locked until the transaction ends, so a concurrent request carrying one
-     * of these ids waits here and then sees it as a duplicate (or as new, if this transaction rolls
-     * back). Ids are inserted in sorted order: two requests sharing several ids in different orders
-     * then lock them in the same order and cannot deadlock.
+     * Records event ids inside the caller's transaction and returns the keys (`acceptedKey`) of
+     * those not recorded before. The rows stay locked until the transaction ends, so a concurrent
+     * transaction carrying one of these ids waits here and then sees it as recorded (or as new, if
+     * this transaction rolls back). Rows are inserted in (device, id) order: two transactions sharing
+     * several ids then lock them in the same order and cannot deadlock.
      */
-    async recordNew(tx: Tx, deviceId: string, eventIds: readonly string[], acceptedAt: Date): Promise<Set<string>> {
-      const sorted = [...eventIds].sort();
-      const { rows } = await tx.query<{ event_id: string }>(
+    async recordNew(tx: Tx, rows: readonly AcceptedRow[]): Promise<Set<string>> {
+      const result = await tx.query<{ device_id: string; event_id: string }>(
         `INSERT INTO ${table} (device_id, event_id, accepted_at)
-         SELECT $1, id, $3 FROM unnest($2::uuid[]) AS ids(id) ORDER BY id
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [deviceId, sorted, acceptedAt],
+         SELECT device_id, event_id, accepted_at
+         FROM unnest($1::text[], $2::uuid[], $3::timestamptz[]) AS r(device_id, event_id, accepted_at)
+         ORDER BY device_id, event_id
+         ON CONFLICT DO NOTHING RETURNING device_id, event_id`,
+        [rows.map((r) => r.deviceId), rows.map((r) => r.eventId), rows.map((r) => r.acceptedAt)],
       );
-      return new Set(rows.map((r) => r.event_id));
+      return new Set(result.rows.map((r) => acceptedKey(r.device_id, r.event_id)));
     },
 
     /**
