@@ -72,6 +72,7 @@ export function buildProjector(deps: ProjectorDeps, config: ProjectorConfig & { 
     openTransaction: (tx) => takeSwapLockShared(tx, config.DB_SCHEMA),
     beginBatch: handler.beginBatch,
     handle: handler.handle,
+    handleBatch: handler.handleBatch,
     endBatch: handler.endBatch,
   });
   const relay = createOutboxRelay({

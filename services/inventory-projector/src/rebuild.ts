@@ -79,6 +79,7 @@ export async function rebuildProjection(
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
     beginBatch: handler.beginBatch,
     handle: handler.handle,
+    handleBatch: handler.handleBatch,
     endBatch: handler.endBatch,
   });
 

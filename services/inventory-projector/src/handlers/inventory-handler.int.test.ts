@@ -28,7 +28,14 @@ describe('the inventory projection', () => {
       for (const variant of [1, 2, 3]) {
         const other = await freshSchema();
         const order = interleave(prng(seed * 100 + variant), history, 0.15, variant !== 3);
-        await applyInBatches(db.pool, other, order, prng(seed + variant), variant === 2 ? 5 : 0);
+        await applyInBatches(
+          db.pool,
+          other,
+          order,
+          prng(seed + variant),
+          variant === 2 ? 5 : 0,
+          variant === 1 ? 'per-event' : 'batch',
+        );
         expect(await dumpProjection(db.pool, other), `seed ${seed} variant ${variant}`).toEqual(expected);
       }
     }

@@ -70,6 +70,47 @@ const UNIT_TYPE_OF_CANONICAL: Record<string, UnitType> = {
   count: 'count',
   percent: 'percentage',
 };
+type FactEvent = ConsumptionReported | LevelReported | InventoryAdjusted;
+
+function isFactEvent(event: Handled): event is FactEvent {
+  return event.type === 'ConsumptionReported' || event.type === 'LevelReported' || event.type === 'InventoryAdjusted';
+}
+
+function factOf(event: FactEvent): SlotFact {
+  if (event.type === 'InventoryAdjusted') {
+    return {
+      eventId: event.id,
+      kind: event.data.mode === 'setLevel' ? 'setLevel' : 'addSpare',
+      occurredAt: Date.parse(event.occurredAt),
+      sequence: 0,
+      quantity: event.data.quantity,
+    };
+  }
+  return {
+    eventId: event.id,
+    kind: event.type === 'ConsumptionReported' ? 'consumed' : 'level',
+    occurredAt: Date.parse(event.occurredAt),
+    sequence: event.data.sequence,
+    quantity: event.data.quantity,
+  };
+}
+
+/** A slot seen for the first time: from its model, or (catalogue not known yet) from a unit hint. */
+function newSlotRow(deviceId: string, slotId: string, def: ModelSlot | undefined, unitHint?: string): SlotRow {
+  const unitType = def?.unitType ?? UNIT_TYPE_OF_CANONICAL[unitHint ?? ''] ?? 'count';
+  const capacity = def?.capacity ?? 0;
+  return {
+    deviceId,
+    slotId,
+    unitType,
+    unit: canonicalUnitOf(unitType),
+    capacity,
+    levels: initialLevels(capacity),
+    lastFact: null,
+    revision: 0,
+  };
+}
+
 const key = (deviceId: string, slotId: string) => `${deviceId}\u0000${slotId}`;
 const ms = (iso: string) => Date.parse(iso);
 
@@ -90,19 +131,7 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
   async function loadSlot(tx: Tx, deviceId: string, slotId: string, unitHint?: string): Promise<SlotRow> {
     const existing = await store.slot(tx, deviceId, slotId);
     if (existing) return existing;
-    const def = await slotDefinition(tx, deviceId, slotId);
-    const unitType = def?.unitType ?? UNIT_TYPE_OF_CANONICAL[unitHint ?? ''] ?? 'count';
-    const capacity = def?.capacity ?? 0;
-    return {
-      deviceId,
-      slotId,
-      unitType,
-      unit: canonicalUnitOf(unitType),
-      capacity,
-      levels: initialLevels(capacity),
-      lastFact: null,
-      revision: 0,
-    };
+    return newSlotRow(deviceId, slotId, await slotDefinition(tx, deviceId, slotId), unitHint);
   }
 
   async function touch(tx: Tx, ctx: BatchContext, row: SlotRow): Promise<void> {
@@ -268,38 +297,95 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
   async function handle(tx: Tx, raw: unknown, _meta: MessageMeta, ctx: BatchContext): Promise<void> {
     const event = raw as Handled;
     if (!(await store.markApplied(tx, event.id))) return; // a duplicate: applied once already
+    await apply(tx, event, ctx);
+  }
+
+  /**
+   * A batch at once: one statement de-duplicates every id, runs of level facts (the hot path: all of
+   * consumption.v1) are folded in memory and written with a handful of set-based statements, and any
+   * other event is applied one by one in its place. Same result as `handle` per event.
+   */
+  async function handleBatch(tx: Tx, items: { event: unknown; meta: MessageMeta }[], ctx: BatchContext) {
+    const events = items.map((i) => i.event as Handled);
+    const fresh = await store.markAppliedMany(
+      tx,
+      events.map((e) => e.id),
+    );
+    let run: FactEvent[] = [];
+    for (const event of events) {
+      if (!fresh.delete(event.id)) continue; // seen before, or earlier in this batch
+      if (isFactEvent(event)) {
+        run.push(event);
+      } else {
+        await applyFacts(tx, ctx, run);
+        run = [];
+        await apply(tx, event, ctx);
+      }
+    }
+    await applyFacts(tx, ctx, run);
+  }
+
+  /** Folds a run of level facts into their slots with set-based reads and writes. */
+  async function applyFacts(tx: Tx, ctx: BatchContext, events: FactEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const facts = events.map((e) => ({
+      deviceId: e.deviceId,
+      slotId: e.data.slotId,
+      fact: factOf(e),
+      unit: e.data.unit,
+    }));
+    const keys = [...new Map(facts.map((f) => [key(f.deviceId, f.slotId), f])).values()];
+    const deviceIds = [...new Set(keys.map((k) => k.deviceId))];
+    const horizons = await store.purgeHorizons(tx, deviceIds);
+    const rows = await store.slotsMany(tx, keys);
+    const defs = keys.some((k) => !rows.has(key(k.deviceId, k.slotId)))
+      ? await store.modelSlotsMany(tx, deviceIds)
+      : new Map<string, ModelSlot[]>();
+    for (const k of keys) {
+      if (rows.has(key(k.deviceId, k.slotId))) continue;
+      const def = defs.get(k.deviceId)?.find((d) => d.slotId === k.slotId);
+      rows.set(key(k.deviceId, k.slotId), newSlotRow(k.deviceId, k.slotId, def, k.unit));
+    }
+    const inserted: typeof facts = [];
+    const refold = new Set<string>();
+    const daily = new Map<string, { deviceId: string; slotId: string; day: string; quantity: number }>();
+    for (const f of facts) {
+      const k = key(f.deviceId, f.slotId);
+      const row = rows.get(k)!;
+      row.revision += 1;
+      ctx.changed.add(k);
+      const horizon = horizons.get(f.deviceId);
+      if (horizon !== undefined && f.fact.occurredAt <= horizon) continue; // purged registration
+      inserted.push(f);
+      if (refold.has(k)) continue;
+      if (row.lastFact === null || compareFacts(f.fact, row.lastFact) > 0) {
+        row.levels.daily = new Map();
+        applyFact(row.levels, f.fact);
+        for (const [day, quantity] of row.levels.daily) {
+          const d = daily.get(`${k}\u0000${day}`) ?? { deviceId: f.deviceId, slotId: f.slotId, day, quantity: 0 };
+          d.quantity = Math.round((d.quantity + quantity) * 1e6) / 1e6;
+          daily.set(`${k}\u0000${day}`, d);
+        }
+        row.lastFact = f.fact;
+      } else {
+        refold.add(k); // a late fact: the slot is folded again from all its facts below
+      }
+    }
+    await store.insertFactsMany(tx, inserted);
+    for (const k of refold) rows.set(k, await store.refold(tx, rows.get(k)!));
+    await store.addDailyMany(
+      tx,
+      [...daily.values()].filter((d) => !refold.has(key(d.deviceId, d.slotId))),
+    );
+    await store.saveSlotsMany(tx, [...rows.values()]);
+  }
+
+  async function apply(tx: Tx, event: Handled, ctx: BatchContext): Promise<void> {
     switch (event.type) {
       case 'ConsumptionReported':
       case 'LevelReported':
-        return applySlotFact(
-          tx,
-          ctx,
-          event.deviceId,
-          event.data.slotId,
-          {
-            eventId: event.id,
-            kind: event.type === 'ConsumptionReported' ? 'consumed' : 'level',
-            occurredAt: ms(event.occurredAt),
-            sequence: event.data.sequence,
-            quantity: event.data.quantity,
-          },
-          event.data.unit,
-        );
       case 'InventoryAdjusted':
-        return applySlotFact(
-          tx,
-          ctx,
-          event.deviceId,
-          event.data.slotId,
-          {
-            eventId: event.id,
-            kind: event.data.mode === 'setLevel' ? 'setLevel' : 'addSpare',
-            occurredAt: ms(event.occurredAt),
-            sequence: 0,
-            quantity: event.data.quantity,
-          },
-          event.data.unit,
-        );
+        return applySlotFact(tx, ctx, event.deviceId, event.data.slotId, factOf(event), event.data.unit);
       case 'OrderPlaced':
         return applyOrderEvent(tx, ctx, event, 'placed');
       case 'ItemShipped':
@@ -362,55 +448,61 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
     }
   }
 
-  /** The slot's whole state as InventoryChanged, read back from the projection. */
-  async function inventoryChanged(tx: Tx, deviceId: string, slotId: string): Promise<InventoryChanged | null> {
-    const row = await store.slot(tx, deviceId, slotId);
-    if (!row) return null;
-    const orders = (await store.ordersOfSlot(tx, deviceId, slotId)).filter((o) => isOpen(o.state));
-    const onTheWay = orders.map((o) => ({
-      instanceId: o.instance_id,
-      quantity: o.quantity ?? 0,
-      estimatedDeliveryAt: o.estimated_delivery_at?.toISOString() ?? null,
-    }));
-    const sub = await store.subscription(tx, deviceId, slotId);
-    const reg = await store.registration(tx, deviceId);
-    const registered =
-      reg?.registered_at != null && (reg.deregistered_at == null || reg.registered_at > reg.deregistered_at);
-    const open = orders.at(-1);
+  /** The whole state of each slot as InventoryChanged, read back from the projection in a few queries. */
+  async function inventoryChanges(tx: Tx, keys: { deviceId: string; slotId: string }[]): Promise<InventoryChanged[]> {
+    const rows = await store.slotsMany(tx, keys);
+    const context = await store.slotContext(tx, keys);
     const round = (v: number) => Math.round(v * 1e6) / 1e6;
     const now = options.clock().toISOString();
-    return {
-      id: newEventId(),
-      type: 'InventoryChanged',
-      version: 1,
-      deviceId,
-      occurredAt: now,
-      recordedAt: now,
-      source: 'inventory-projector',
-      data: {
-        slotId,
-        unitType: row.unitType,
-        unit: row.unit as InventoryChanged['data']['unit'],
-        level: row.levels.level,
-        capacity: row.capacity,
-        spareStock: row.levels.spareStock,
-        onTheWay,
-        stockOnHand: round(row.levels.level + row.levels.spareStock + onTheWay.reduce((a, o) => a + o.quantity, 0)),
-        overdraw: row.levels.overdraw,
-        lastUseAt: row.levels.lastUseAt === null ? null : new Date(row.levels.lastUseAt).toISOString(),
-        registered,
-        subscription: sub ? { subscribed: sub.subscribed, asin: sub.asin } : null,
-        openOrder: open
-          ? {
-              instanceId: open.instance_id,
-              state: open.state,
-              estimatedDeliveryAt: open.estimated_delivery_at?.toISOString() ?? null,
-            }
-          : null,
-        // Slot events plus device-wide events: both counts are the same in live processing and a rebuild.
-        revision: Math.max(1, row.revision + (reg?.revision ?? 0)),
-      },
-    };
+    const events: InventoryChanged[] = [];
+    for (const { deviceId, slotId } of keys) {
+      const row = rows.get(key(deviceId, slotId));
+      if (!row) continue;
+      const orders = context.openOrders(deviceId, slotId);
+      const onTheWay = orders.map((o) => ({
+        instanceId: o.instance_id,
+        quantity: o.quantity ?? 0,
+        estimatedDeliveryAt: o.estimated_delivery_at?.toISOString() ?? null,
+      }));
+      const sub = context.subscription(deviceId, slotId);
+      const reg = context.registration(deviceId);
+      const registered =
+        reg?.registered_at != null && (reg.deregistered_at == null || reg.registered_at > reg.deregistered_at);
+      const open = orders.at(-1);
+      events.push({
+        id: newEventId(),
+        type: 'InventoryChanged',
+        version: 1,
+        deviceId,
+        occurredAt: now,
+        recordedAt: now,
+        source: 'inventory-projector',
+        data: {
+          slotId,
+          unitType: row.unitType,
+          unit: row.unit as InventoryChanged['data']['unit'],
+          level: row.levels.level,
+          capacity: row.capacity,
+          spareStock: row.levels.spareStock,
+          onTheWay,
+          stockOnHand: round(row.levels.level + row.levels.spareStock + onTheWay.reduce((a, o) => a + o.quantity, 0)),
+          overdraw: row.levels.overdraw,
+          lastUseAt: row.levels.lastUseAt === null ? null : new Date(row.levels.lastUseAt).toISOString(),
+          registered,
+          subscription: sub ? { subscribed: sub.subscribed, asin: sub.asin } : null,
+          openOrder: open
+            ? {
+                instanceId: open.instance_id,
+                state: open.state,
+                estimatedDeliveryAt: open.estimated_delivery_at?.toISOString() ?? null,
+              }
+            : null,
+          // Slot events plus device-wide events: both counts are the same in live processing and a rebuild.
+          revision: Math.max(1, row.revision + (reg?.revision ?? 0)),
+        },
+      });
+    }
+    return events;
   }
 
   return {
@@ -424,16 +516,15 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
       return { changed: new Set() };
     },
     handle,
+    handleBatch,
     async endBatch(tx: Tx, ctx: BatchContext): Promise<void> {
       if (!options.emitChanges || ctx.changed.size === 0) return;
-      const events: InventoryChanged[] = [];
-      for (const k of [...ctx.changed].sort()) {
+      const keys = [...ctx.changed].sort().map((k) => {
         const [deviceId = '', slotId = ''] = k.split('\u0000');
-        const event = await inventoryChanged(tx, deviceId, slotId);
-        if (event) events.push(event);
-      }
-      await enqueueEvents(tx, store.schema, inventoryCodec, events, options.inventoryTopic);
+        return { deviceId, slotId };
+      });
+      await enqueueEvents(tx, store.schema, inventoryCodec, await inventoryChanges(tx, keys), options.inventoryTopic);
     },
-    inventoryChanged,
+    inventoryChanges,
   };
 }

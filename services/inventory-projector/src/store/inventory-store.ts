@@ -31,6 +31,146 @@ export function createInventoryStore(schema: string) {
       return r.rowCount === 1;
     },
 
+    /** The ids of `eventIds` not seen before (recorded now); readers de-duplicate on them. */
+    async markAppliedMany(tx: Tx, eventIds: string[]): Promise<Set<string>> {
+      if (eventIds.length === 0) return new Set();
+      const r = await tx.query<{ event_id: string }>(
+        `INSERT INTO ${s}.applied_events (event_id) SELECT DISTINCT unnest($1::uuid[])
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [eventIds],
+      );
+      return new Set(r.rows.map((x) => x.event_id));
+    },
+
+    async purgeHorizons(tx: Tx, deviceIds: string[]): Promise<Map<string, number>> {
+      const r = await tx.query<{ device_id: string; purge_horizon: Date }>(
+        `SELECT device_id, purge_horizon FROM ${s}.registrations
+         WHERE device_id = ANY($1::text[]) AND purge_horizon IS NOT NULL`,
+        [deviceIds],
+      );
+      return new Map(r.rows.map((x) => [x.device_id, x.purge_horizon.getTime()]));
+    },
+
+    async modelSlotsMany(tx: Tx, deviceIds: string[]): Promise<Map<string, ModelSlot[]>> {
+      const r = await tx.query<{ device_id: string; slots: ModelSlot[] }>(
+        `SELECT d.device_id, m.slots FROM ${s}.devices d JOIN ${s}.models m ON m.model_id = d.model_id
+         WHERE d.device_id = ANY($1::text[])`,
+        [deviceIds],
+      );
+      return new Map(r.rows.map((x) => [x.device_id, x.slots]));
+    },
+
+    /** Slot rows by `deviceId\u0000slotId`, locked for the batch. */
+    async slotsMany(tx: Tx, keys: { deviceId: string; slotId: string }[]): Promise<Map<string, SlotRow>> {
+      if (keys.length === 0) return new Map();
+      const r = await tx.query(
+        `SELECT s.* FROM ${s}.slots s
+         JOIN unnest($1::text[], $2::text[]) AS k(device_id, slot_id) USING (device_id, slot_id)
+         ORDER BY s.device_id, s.slot_id FOR UPDATE OF s`,
+        [keys.map((k) => k.deviceId), keys.map((k) => k.slotId)],
+      );
+      return new Map(r.rows.map((row) => [`${row.device_id}\u0000${row.slot_id}`, toSlotRow(row)]));
+    },
+
+    async insertFactsMany(tx: Tx, facts: { deviceId: string; slotId: string; fact: SlotFact }[]): Promise<void> {
+      if (facts.length === 0) return;
+      await tx.query(
+        `INSERT INTO ${s}.slot_facts (device_id, slot_id, event_id, kind, occurred_at, sequence, quantity)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], $6::bigint[], $7::float8[])
+         ON CONFLICT DO NOTHING`,
+        [
+          facts.map((f) => f.deviceId),
+          facts.map((f) => f.slotId),
+          facts.map((f) => f.fact.eventId),
+          facts.map((f) => f.fact.kind),
+          facts.map((f) => new Date(f.fact.occurredAt)),
+          facts.map((f) => f.fact.sequence),
+          facts.map((f) => f.fact.quantity),
+        ],
+      );
+    },
+
+    /** Adds per-day use, one row per (device, slot, day) in the input. */
+    async addDailyMany(
+      tx: Tx,
+      rows: { deviceId: string; slotId: string; day: string; quantity: number }[],
+    ): Promise<void> {
+      if (rows.length === 0) return;
+      await tx.query(
+        `INSERT INTO ${s}.daily_consumption (device_id, slot_id, day, quantity)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::float8[])
+         ON CONFLICT (device_id, slot_id, day) DO UPDATE
+           SET quantity = round((daily_consumption.quantity + EXCLUDED.quantity)::numeric, 6)::double precision`,
+        [rows.map((r) => r.deviceId), rows.map((r) => r.slotId), rows.map((r) => r.day), rows.map((r) => r.quantity)],
+      );
+    },
+
+    async saveSlotsMany(tx: Tx, rows: SlotRow[]): Promise<void> {
+      if (rows.length === 0) return;
+      const col = <T>(f: (r: SlotRow) => T) => rows.map(f);
+      await tx.query(
+        `INSERT INTO ${s}.slots (device_id, slot_id, unit_type, unit, capacity, level, spare_stock, overdraw, last_use_at,
+           last_reading_seq, last_fact_at, last_fact_kind, last_fact_seq, last_fact_id, revision)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[],
+           $8::float8[], $9::timestamptz[], $10::bigint[], $11::timestamptz[], $12::smallint[], $13::bigint[], $14::uuid[],
+           $15::int[])
+         ON CONFLICT (device_id, slot_id) DO UPDATE SET unit_type = EXCLUDED.unit_type, unit = EXCLUDED.unit,
+           capacity = EXCLUDED.capacity, level = EXCLUDED.level, spare_stock = EXCLUDED.spare_stock,
+           overdraw = EXCLUDED.overdraw, last_use_at = EXCLUDED.last_use_at, last_reading_seq = EXCLUDED.last_reading_seq,
+           last_fact_at = EXCLUDED.last_fact_at, last_fact_kind = EXCLUDED.last_fact_kind,
+           last_fact_seq = EXCLUDED.last_fact_seq, last_fact_id = EXCLUDED.last_fact_id, revision = EXCLUDED.revision`,
+        [
+          col((r) => r.deviceId),
+          col((r) => r.slotId),
+          col((r) => r.unitType),
+          col((r) => r.unit),
+          col((r) => r.capacity),
+          col((r) => r.levels.level),
+          col((r) => r.levels.spareStock),
+          col((r) => r.levels.overdraw),
+          col((r) => (r.levels.lastUseAt === null ? null : new Date(r.levels.lastUseAt))),
+          col((r) => r.levels.lastReadingSequence),
+          col((r) => (r.lastFact ? new Date(r.lastFact.occurredAt) : null)),
+          col((r) => (r.lastFact ? KIND_CODES[r.lastFact.kind] : null)),
+          col((r) => r.lastFact?.sequence ?? null),
+          col((r) => r.lastFact?.eventId ?? null),
+          col((r) => r.revision),
+        ],
+      );
+    },
+
+    /** What InventoryChanged needs besides the slot rows, for many slots in four queries. */
+    async slotContext(tx: Tx, keys: { deviceId: string; slotId: string }[]) {
+      const deviceIds = [...new Set(keys.map((k) => k.deviceId))];
+      const args = [keys.map((k) => k.deviceId), keys.map((k) => k.slotId)];
+      const orders = await tx.query<OrderRow>(
+        `SELECT o.* FROM ${s}.orders o JOIN unnest($1::text[], $2::text[]) AS k(device_id, slot_id) USING (device_id, slot_id)
+         WHERE o.state IN ('placed', 'shipped') ORDER BY COALESCE(o.placed_at, o.shipped_at), o.instance_id`,
+        args,
+      );
+      const subs = await tx.query<{ device_id: string; slot_id: string; subscribed: boolean; asin: string | null }>(
+        `SELECT s.device_id, s.slot_id, s.subscribed, s.asin FROM ${s}.subscriptions s
+         JOIN unnest($1::text[], $2::text[]) AS k(device_id, slot_id) USING (device_id, slot_id)`,
+        args,
+      );
+      const regs = await tx.query<{
+        device_id: string;
+        registered_at: Date | null;
+        deregistered_at: Date | null;
+        revision: number;
+      }>(
+        `SELECT device_id, registered_at, deregistered_at, revision FROM ${s}.registrations WHERE device_id = ANY($1::text[])`,
+        [deviceIds],
+      );
+      return {
+        openOrders: (deviceId: string, slotId: string) =>
+          orders.rows.filter((o) => o.device_id === deviceId && o.slot_id === slotId),
+        subscription: (deviceId: string, slotId: string) =>
+          subs.rows.find((x) => x.device_id === deviceId && x.slot_id === slotId) ?? null,
+        registration: (deviceId: string) => regs.rows.find((x) => x.device_id === deviceId) ?? null,
+      };
+    },
+
     async upsertModel(tx: Tx, model: DeviceModel): Promise<ModelSlot[] | null> {
       const prev = await tx.query<{ slots: ModelSlot[] }>(`SELECT slots FROM ${s}.models WHERE model_id = $1`, [
         model.modelId,

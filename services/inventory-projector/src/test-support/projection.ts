@@ -43,6 +43,7 @@ export async function applyInBatches(
   events: TopicEvent[],
   rng: Prng,
   crashes = 0,
+  mode: 'per-event' | 'batch' = 'per-event',
 ): Promise<void> {
   const handler = createInventoryHandler({
     store: createInventoryStore(schema),
@@ -57,15 +58,12 @@ export async function applyInBatches(
     const run = async (upTo: number, crash: boolean) =>
       withTransaction(pool, async (tx) => {
         const ctx = await handler.beginBatch(tx, [...new Set(batch.map((e) => e.event.deviceId ?? e.event.key ?? ''))]);
-        for (const [n, e] of batch.slice(0, upTo).entries()) {
-          const decoded = codecs[e.topic].decode(Buffer.from(JSON.stringify(e.event)));
-          await handler.handle(
-            tx,
-            decoded,
-            { topic: e.topic, partition: 0, offset: String(n), key: null, timestamp: '0' },
-            ctx,
-          );
-        }
+        const items = batch.slice(0, upTo).map((e, n) => ({
+          event: codecs[e.topic].decode(Buffer.from(JSON.stringify(e.event))),
+          meta: { topic: e.topic, partition: 0, offset: String(n), key: null, timestamp: '0' },
+        }));
+        if (mode === 'batch') await handler.handleBatch(tx, items, ctx);
+        else for (const item of items) await handler.handle(tx, item.event, item.meta, ctx);
         await handler.endBatch(tx, ctx);
         if (crash) throw new Error('crash');
       });
