@@ -19,3 +19,21 @@ export const InventoryAdjusted = eventSchema(
   ),
 );
 export type InventoryAdjusted = Static<typeof InventoryAdjusted>;
+
+/**
+ * The customer chose how many days of supplies a slot should keep on hand (days of cover). The
+ * reorder policy's threshold is burn rate x days of cover, so it learns the preference from here.
+ */
+export const SlotPreferencesChanged = eventSchema(
+  'SlotPreferencesChanged',
+  1,
+  Type.Object(
+    {
+      slotId: SlotId,
+      daysOfCover: Type.Integer({ minimum: 1, maximum: 60 }),
+      customerId: Type.String({ minLength: 1, maxLength: 128 }),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type SlotPreferencesChanged = Static<typeof SlotPreferencesChanged>;

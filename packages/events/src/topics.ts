@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { InventoryAdjusted } from './adjustments.js';
+import { InventoryAdjusted, SlotPreferencesChanged } from './adjustments.js';
 import {
   DeviceClaimed,
   DeviceCredentialRevoked,
@@ -83,7 +83,7 @@ export const Topics = {
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: -1,
-    events: [InventoryAdjusted],
+    events: [InventoryAdjusted, SlotPreferencesChanged],
     dlq: true,
   }),
   inventory: topic({
