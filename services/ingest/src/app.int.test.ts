@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { newDeviceCredential } from '@restock/auth';
 import { createCodec, type DeviceState, Topics } from '@restock/events';
@@ -472,6 +473,39 @@ describe('when a dependency is down', () => {
     // Nothing was recorded: the device's retry is accepted, not called a duplicate.
     const retried = await post('washer', body);
     expect(retried.json()).toEqual({ accepted: body.reports.map((r) => r.eventId), duplicates: [] });
+  });
+
+  it('answers 503 at the publish deadline when the broker accepts connections but never answers, and records nothing', async () => {
+    // A "broker" on loopback that takes connections and stays silent: kafkajs waits for its answers.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await new Promise((r) => silent.once('listening', r));
+    const address = silent.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const hungPublisher = createIngestPublisher({
+      brokers: [`127.0.0.1:${port}`],
+      clientId: 'ingest-hung',
+      log: silentLog,
+    });
+    const target = await buildApp({ ...deps, publisher: hungPublisher }, config({ publishDeadlineMs: 3_000 }));
+    const body = { reports: [consumed('detergent', 1, 'ml')] };
+    try {
+      const started = Date.now();
+      const refused = await post('washer', body, { target });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expectProblem(refused, 503);
+      expect(refused.json()).toMatchObject({ code: 'ING_BUS_UNAVAILABLE' });
+      expect(refused.headers['retry-after']).toBe('5');
+      // The retry waits for the first attempt's transaction to give up, then publishes: it is new.
+      const retried = await post('washer', body);
+      expect(retried.json()).toEqual({ accepted: [body.reports[0]!.eventId], duplicates: [] });
+    } finally {
+      await target.close();
+      await hungPublisher.disconnect();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   it('answers 503 with Retry-After when PostgreSQL is unreachable', async () => {
