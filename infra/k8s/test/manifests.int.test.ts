@@ -157,6 +157,36 @@ describe('the production overlay', () => {
   });
 });
 
+describe('the images', () => {
+  it('every service has a multi-stage Dockerfile that deploys its package, runs as non-root and exposes restock.port', () => {
+    const wrong: string[] = [];
+    for (const facts of services.values()) {
+      const file = join(repoRoot, 'services', facts.folder, 'Dockerfile');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        wrong.push(`services/${facts.folder}/Dockerfile is missing`);
+        continue;
+      }
+      const expectations: [string, boolean][] = [
+        ['two stages', (text.match(/^FROM /gm) ?? []).length >= 2],
+        ['pnpm deploy of the package', text.includes(`pnpm --filter ${facts.packageName} deploy --legacy --prod`)],
+        ['the lockfile', text.includes('pnpm-lock.yaml')],
+        ['a numeric non-root user', /^USER 10001:10001$/m.test(text)],
+        [`EXPOSE ${facts.port}`, new RegExp(`^EXPOSE ${facts.port}$`, 'm').test(text)],
+        [`OTEL_SERVICE_NAME=${facts.folder}`, text.includes(`OTEL_SERVICE_NAME=${facts.folder}`)],
+        [
+          'the start command',
+          text.includes('CMD ["node", "--import", "tsx", "--import", "@restock/telemetry/register", "src/main.ts"]'),
+        ],
+      ];
+      for (const [what, holds] of expectations) if (!holds) wrong.push(`services/${facts.folder}/Dockerfile: ${what}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('the schema validation fails on a broken object', () => {
   it('reports a string where an integer belongs and a container without a name', () => {
     const broken = structuredClone(deploymentIn(rendering('prod'), 'ingest'));
