@@ -99,6 +99,7 @@ async function caughtUp(config: ProjectorConfig): Promise<boolean> {
 }
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const outputs = new WeakMap<ChildProcess, () => string>();
 function startProjector(config: ProjectorConfig): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
     env: envOf(config),
@@ -107,6 +108,7 @@ function startProjector(config: ProjectorConfig): Promise<ChildProcess> {
   children.add(child);
   child.on('exit', () => children.delete(child));
   let output = '';
+  outputs.set(child, () => output);
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer) => {
       output += b.toString();
@@ -156,7 +158,7 @@ describe('the inventory projector service', () => {
     await waitUntil(() => caughtUp(config), 120_000, 'the projector to catch up');
     last.kill('SIGTERM');
     const exit = await new Promise<number | null>((r) => last.once('exit', (code) => r(code)));
-    expect(exit).toBe(0);
+    expect(exit, outputs.get(last)?.().slice(-3000)).toBe(0);
     const live = await dumpProjection(db.pool, config.DB_SCHEMA);
 
     const uniqueIds = new Set(history.map((e) => e.event.id));
