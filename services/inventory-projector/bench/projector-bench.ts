@@ -44,7 +44,12 @@ const names = Object.fromEntries(allTopicSpecs().map((s) => [s.name, `${s.name}-
 const specs = allTopicSpecs().map((s) => ({ ...s, name: names[s.name] ?? s.name }));
 const bar = (label: string, total: number) => {
   const b = new cliProgress.SingleBar(
-    { format: `${label.padEnd(10)} |{bar}| {percentage}% | {value}/{total} | {rate}/s | ETA {eta}s` },
+    {
+      format: `${label.padEnd(10)} |{bar}| {percentage}% | {value}/{total} | {rate}/s | ETA {eta}s`,
+      // In a log (no terminal) the bar still prints a line every few seconds.
+      noTTYOutput: true,
+      notTTYSchedule: 5_000,
+    },
     cliProgress.Presets.shades_classic,
   );
   b.start(total, 0, { rate: 0 });

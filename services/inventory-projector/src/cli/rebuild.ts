@@ -18,6 +18,9 @@ const bar = new cliProgress.SingleBar(
   {
     format: 'rebuild |{bar}| {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_formatted} | {phase}',
     etaBuffer: 20,
+    // In a log (no terminal) the bar still prints a line every few seconds.
+    noTTYOutput: true,
+    notTTYSchedule: 5_000,
   },
   cliProgress.Presets.shades_classic,
 );
