@@ -71,7 +71,8 @@ export async function buildApp(deps: QueryDeps, config: QueryConfig): Promise<Ht
   });
   // Pub/sub needs a connection of its own; the app re-subscribes itself after a reconnect (the client
   // would forget a SUBSCRIBE refused while Redis was down).
-  const subscriber = deps.redis.duplicate({ autoResubscribe: false });
+  // Named after the replica, so an operator (or a test) can tell its connection apart in CLIENT LIST.
+  const subscriber = deps.redis.duplicate({ autoResubscribe: false, connectionName: `${config.liveGroup}-changes` });
   subscriber.on('error', () => {
     // Reported by the readiness check and the cache's own warnings; the client reconnects by itself.
   });

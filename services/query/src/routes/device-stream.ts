@@ -123,14 +123,13 @@ export class DeviceStream implements ChangeListener {
   }
 
   private sendSnapshot(state: DeviceDetail, newest: string | null): void {
-    // Without Redis the log's position is unknown: the snapshot then names none, and every change after
-    // it is sent (one already in the snapshot is sent again, harmlessly: clients keep the newest revision).
+    // The snapshot is where the stream continues from, even below ids sent before (the device's log
+    // started over). Without Redis its position is unknown: every change after it is then sent (one
+    // already in the snapshot is sent again, harmlessly: clients keep the newest revision of a slot).
     const id = newest ?? STREAM_START;
-    const parsed = parseStreamId(id);
-    if (parsed !== null && compareStreamIds(parsed, this.lastId ?? [0n, 0n]) > 0) {
-      this.lastId = parsed;
-      this.lastIdText = id;
-    }
+    const parsed = newest === null ? null : parseStreamId(newest);
+    this.lastId = parsed;
+    this.lastIdText = parsed === null ? undefined : id;
     this.write(`id: ${id}\nevent: snapshot\ndata: ${JSON.stringify(state)}\n\n`);
   }
 

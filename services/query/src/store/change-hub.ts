@@ -40,7 +40,9 @@ export function createChangeHub(options: { subscriber: Redis; changeLog: ChangeL
   function dispatch(deviceId: string, change: ChangeMessage): void {
     for (const listener of byDevice.get(deviceId) ?? []) {
       try {
-        listener.onChange(change);
+        // After a reset the device's ids start lower: a stream must resend the state, not compare ids.
+        if (change.reset === true) listener.onResync();
+        else listener.onChange(change);
       } catch (error) {
         // One stream's failure must not keep the change from the others.
         log.warn({ deviceId, reason: describeError(error) }, 'delivering a change to a stream failed');

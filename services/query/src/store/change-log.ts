@@ -9,26 +9,51 @@ const inventoryCodec = createCodec(Topics.inventory);
 export interface ChangeMessage {
   id: string;
   event: InventoryChanged;
+  /** The device's ids went backwards with this change: streams must resend the state, not compare ids. */
+  reset?: boolean;
 }
 
-/** What became of an append. */
-export type AppendOutcome = 'appended' | 'duplicate' | 'unavailable';
+/** What became of an append: `reset` when the device's ids went backwards and its log started over. */
+export type AppendOutcome = 'appended' | 'duplicate' | 'reset' | 'unavailable';
 
 const LOG_PREFIX = 'changes:';
 
 /*
- * Appends a change to the device's replay log and publishes it on the device's channel, in one
- * atomic step, only if its id is above the log's newest: every replica consumes every change, and
- * the first one to get here is the one that publishes it; the others see "equal or smaller" and stop.
+ * Appends a change to the device's replay log and publishes it on the device's channel, in one atomic
+ * step, only if its id is above the log's newest: every replica consumes every change, and the first
+ * one to get here is the one that publishes it; the others see "equal or smaller" and stop.
+ *
+ * An id below the newest that the log does not hold is either a change a lagging replica brings late
+ * (logged by another replica and trimmed since) or a new change whose id went backwards: the device's
+ * partition changed when partitions were added, or the topic was recreated. The change's own time
+ * tells them apart. A newer one starts the log over and is published as a reset (`!` before the id),
+ * which makes every open stream of the device resend its state rather than drop ids it thinks it had.
  */
 const APPEND = `
-local added = redis.pcall('XADD', KEYS[1], 'MAXLEN', ARGV[3], ARGV[1], 'c', ARGV[2])
+local function add()
+  return redis.pcall('XADD', KEYS[1], 'MAXLEN', ARGV[3], ARGV[1], 'c', ARGV[2], 't', ARGV[6])
+end
+local added = add()
+local prefix = ''
 if type(added) == 'table' and added.err then
-  if string.find(added.err, 'equal or smaller', 1, true) then return 0 end
-  return added
+  if not string.find(added.err, 'equal or smaller', 1, true) then return added end
+  if #redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1]) > 0 then return 0 end
+  local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+  local t = 0
+  if newest then
+    for i = 1, #newest[2], 2 do
+      if newest[2][i] == 't' then t = tonumber(newest[2][i + 1]) end
+    end
+  end
+  if tonumber(ARGV[6]) <= t then return 0 end
+  redis.call('DEL', KEYS[1])
+  added = add()
+  if type(added) == 'table' and added.err then return added end
+  prefix = '!'
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PUBLISH', ARGV[5], ARGV[1] .. ' ' .. ARGV[2])
+redis.call('PUBLISH', ARGV[5], prefix .. ARGV[1] .. ' ' .. ARGV[2])
+if prefix == '!' then return 2 end
 return 1`;
 
 export interface ChangeLogOptions {
@@ -76,11 +101,11 @@ export function createChangeLog(options: ChangeLogOptions) {
 
     /** Parses what was published on a channel. */
     parseMessage(message: string): ChangeMessage {
+      const reset = message.startsWith('!');
       const space = message.indexOf(' ');
-      return {
-        id: message.slice(0, space),
-        event: inventoryCodec.decode(message.slice(space + 1)) as InventoryChanged,
-      };
+      const id = message.slice(reset ? 1 : 0, space);
+      const event = inventoryCodec.decode(message.slice(space + 1)) as InventoryChanged;
+      return reset ? { id, event, reset } : { id, event };
     },
 
     /** Appends and publishes once across replicas; 'unavailable' when Redis did not answer. */
@@ -95,8 +120,9 @@ export function createChangeLog(options: ChangeLogOptions) {
           String(options.maxLength),
           String(options.ttlMs),
           `${channelPrefix}${change.event.deviceId}`,
+          String(Date.parse(change.event.occurredAt)),
         );
-        return added === 1 ? 'appended' : 'duplicate';
+        return added === 1 ? 'appended' : added === 2 ? 'reset' : 'duplicate';
       } catch {
         return 'unavailable';
       }

@@ -22,6 +22,7 @@ export function createStaleKeys(options: { redis: Redis; log: BusLog; retryMs?: 
   const { redis, log } = options;
   const stale = new Set<string>();
   let retrying: Promise<void> | undefined;
+  let lastComplaint = 0;
 
   async function deleteAll(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
@@ -62,7 +63,14 @@ export function createStaleKeys(options: { redis: Redis; log: BusLog; retryMs?: 
         for (const key of keys) stale.delete(key);
       } catch (error) {
         for (const key of keys) stale.add(key);
-        log.warn({ keys: keys.length, reason: describeError(error) }, 'Redis did not answer; stale keys kept aside');
+        // One line per outage minute is enough to see it; every change would flood the log.
+        if (Date.now() - lastComplaint >= 60_000) {
+          lastComplaint = Date.now();
+          log.warn(
+            { pending: stale.size, reason: describeError(error) },
+            'Redis did not answer; stale keys kept aside',
+          );
+        }
       }
     },
     isStale: (key) => stale.has(key),
