@@ -31,6 +31,15 @@ export const SECRETS: Readonly<Record<string, Readonly<Record<string, SecretKeyD
     },
   },
   'restock-drs': {
+    'lwa-client-id': {
+      holds: 'the Login with Amazon client id of the DRS security profile',
+      sample: 'amzn1.application-oa2-client.0123456789abcdef0123456789abcdef',
+    },
+    'lwa-client-secret': { holds: 'its client secret', sample: 'sample-lwa-client-secret' },
+    'token-encryption-key': {
+      holds: "AES-256-GCM key of customers' DRS tokens at rest: 32 random bytes, base64",
+      sample: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=',
+    },
     'sns-topic-arns': {
       holds: 'the ARNs of the DRS SNS topics the bridge accepts, comma-separated',
       sample: 'arn:aws:sns:us-east-1:123456789012:restock-drs',

@@ -93,8 +93,15 @@ export const TOPOLOGY: Readonly<Record<string, ServiceTopology>> = {
   }),
   'drs-gateway': service({
     door: false,
-    consumes: ['commands.v1', 'subscriptions.v1', 'inventory.v1'],
-    produces: ['outcomes.v1', 'commands.v1.dlq', 'subscriptions.v1.dlq', 'inventory.v1.dlq'],
+    consumes: ['catalog.v1', 'subscriptions.v1', 'inventory.v1', 'orders.v1', 'commands.v1'],
+    produces: [
+      'outcomes.v1',
+      'catalog.v1.dlq',
+      'subscriptions.v1.dlq',
+      'inventory.v1.dlq',
+      'orders.v1.dlq',
+      'commands.v1.dlq',
+    ],
     externalHttps: true,
     calls: ['drs-simulator'],
   }),
