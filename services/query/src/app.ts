@@ -10,7 +10,7 @@ import type { QueryConfig } from './config.js';
 import { createCatalogProjection } from './handlers/catalog-projection.js';
 import { createInventoryTail } from './handlers/inventory-tail.js';
 import { createQueryMetrics } from './metrics.js';
-import { requireCustomer } from './routes/authentication.js';
+import { rememberingVerifier, requireCustomer } from './routes/authentication.js';
 import { registerCommandRoutes } from './routes/command-routes.js';
 import { registerDeviceRoutes } from './routes/device-routes.js';
 import { registerQueryHealthRoutes } from './routes/health-routes.js';
@@ -173,7 +173,7 @@ export async function buildApp(deps: QueryDeps, config: QueryConfig): Promise<Ht
   app.decorateRequest('principal', null);
   await app.register(async (scope) => {
     const api: HttpApp = scope.withTypeProvider<TypeBoxTypeProvider>();
-    api.addHook('onRequest', requireCustomer(deps.verifier));
+    api.addHook('onRequest', requireCustomer(rememberingVerifier(deps.verifier, { clock: () => new Date() })));
     registerDeviceRoutes(api, ctx);
     registerCommandRoutes(api, ctx);
     registerStreamRoute(api, ctx);

@@ -9,6 +9,49 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A verifier that remembers the tokens it verified, until they expire (and at most `maxAgeMs`): a
+ * companion app sends the same token with every request, and checking its signature again each time
+ * costs more than the rest of a cached read. Only successes are remembered, keyed by the whole token,
+ * so a token is accepted from memory only if it was accepted before and has not expired since.
+ */
+export function rememberingVerifier(
+  verifier: TokenVerifier,
+  options: { clock: () => Date; maxEntries?: number; maxAgeMs?: number },
+): TokenVerifier {
+  const maxEntries = options.maxEntries ?? 10_000;
+  const maxAgeMs = options.maxAgeMs ?? 60_000; // ms
+  const known = new Map<string, { principal: Principal; until: number }>();
+  return {
+    async verify(token) {
+      const now = options.clock().getTime();
+      const hit = known.get(token);
+      if (hit !== undefined && hit.until > now) return hit.principal;
+      if (hit !== undefined) known.delete(token);
+      const principal = await verifier.verify(token);
+      const expiresAt = expiryOf(token);
+      if (expiresAt !== undefined) {
+        // Map order is insertion order: the first entry is the oldest.
+        if (known.size >= maxEntries) known.delete(known.keys().next().value as string);
+        known.set(token, { principal, until: Math.min(expiresAt, now + maxAgeMs) });
+      }
+      return principal;
+    },
+  };
+}
+
+/** The `exp` of a JWT the verifier accepted, in ms; undefined if it cannot be read. */
+function expiryOf(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The longest customer id a device's state holds (`DeviceState.customerId`). */
 const MAX_CUSTOMER_ID_LENGTH = 128;
 
