@@ -15,6 +15,7 @@ import fastify, {
 import { createProblemErrorHandler, notFoundHandler } from './error-handler.js';
 import { HttpErrorCode } from './http-error-code.js';
 import { problem, sendProblem } from './problem.js';
+import { registerRequestMetrics } from './request-metrics.js';
 import { typeboxValidatorCompiler } from './validator-compiler.js';
 
 /** The fastify instance every Restock HTTP service builds its routes on. */
@@ -71,6 +72,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     createProblemErrorHandler({ retryAfterSeconds: options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS }),
   );
   app.setNotFoundHandler(notFoundHandler);
+  registerRequestMetrics(app);
 
   let closing = false;
   app.addHook('preClose', async () => {

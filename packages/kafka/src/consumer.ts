@@ -2,13 +2,32 @@ import { context, type Link, SpanKind, SpanStatusCode, trace } from '@openteleme
 import { describeError, isRetriable } from '@restock/errors';
 import type { TopicCodec } from '@restock/events';
 import { type Pool, quoteIdent, type Tx, withTransaction } from '@restock/postgres';
-import { extractTraceContext } from '@restock/telemetry';
+import { extractTraceContext, lazyInstruments } from '@restock/telemetry';
 import type { TSchema } from '@sinclair/typebox';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { BusLog } from './log.js';
 import { enqueueMessages } from './outbox.js';
 
 const tracer = trace.getTracer('@restock/kafka');
+// Prometheus: restock_consumer_events_applied_total, restock_consumer_dead_letters_total,
+// restock_consumer_lag (messages behind the partition's end, as of the last batch).
+const lags = new Map<string, { attributes: Record<string, string | number>; lag: number }>();
+const instruments = lazyInstruments('@restock/kafka', (meter) => {
+  const lagGauge = meter.createObservableGauge('restock.consumer.lag', {
+    description: 'Messages between the last applied offset and the end of the partition',
+  });
+  lagGauge.addCallback((result) => {
+    for (const { attributes, lag } of lags.values()) result.observe(lag, attributes);
+  });
+  return {
+    applied: meter.createCounter('restock.consumer.events_applied', {
+      description: 'Messages applied by a projection consumer (duplicates and skipped ones included)',
+    }),
+    deadLetters: meter.createCounter('restock.consumer.dead_letters', {
+      description: 'Messages a projection consumer could not apply and sent to the DLQ',
+    }),
+  };
+});
 
 /** Where a message came from; handlers use it for logs and, rarely, for ordering. */
 export interface MessageMeta {
@@ -158,6 +177,11 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
       'message dead-lettered',
     );
     options.onDeadLetter?.({ topic, code: headers['dlq-code'] ?? 'UNKNOWN', reason });
+    instruments().deadLetters.add(1, {
+      consumer_group: options.groupId,
+      topic,
+      code: headers['dlq-code'] ?? 'UNKNOWN',
+    });
   }
 
   /** Applies one message under its own span; the span's parent is the producer's context. */
@@ -313,6 +337,12 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
           : await applyBatch(batch.topic, batch.partition, messages);
         const lastOffset = messages.at(-1)!.offset;
         await options.afterCommit?.({ topic: batch.topic, partition: batch.partition, lastOffset, applied });
+        const attributes = { consumer_group: options.groupId, topic: batch.topic, partition: batch.partition };
+        instruments().applied.add(messages.length, { consumer_group: options.groupId, topic: batch.topic });
+        lags.set(`${options.groupId}:${batch.topic}:${batch.partition}`, {
+          attributes,
+          lag: Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n)),
+        });
         payload.resolveOffset(lastOffset);
         await payload.commitOffsetsIfNecessary().catch((error) => {
           // Only a hint: PostgreSQL holds the truth.

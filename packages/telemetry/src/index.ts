@@ -1,3 +1,4 @@
+export { lazyInstruments } from './instruments.js';
 export { createLogger, type Logger, type LoggerOptions, REDACTED, REDACTED_PATHS } from './logger.js';
 export { startTelemetry, type Telemetry, type TelemetryOptions } from './start-telemetry.js';
 export {
