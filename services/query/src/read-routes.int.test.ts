@@ -79,11 +79,12 @@ await rows.subscription(WASHER, 'softener', false, null);
 await rows.registration(WASHER, at('2025-06-01T10:00:00Z'));
 await rows.slot(COFFEE, 'pods', { unitType: 'count', capacity: 40, level: 12 });
 await rows.slot(COFFEE, 'beans', { unitType: 'weight', capacity: 1000, level: 250 });
+// Decisions as the reorder-policy service stores them.
 await h.db.pool.query(
-  `INSERT INTO ${POLICY_SCHEMA}.decisions (decision_id, device_id, slot_id, decided_at, outcome, reason) VALUES
-   ($1, $3, 'detergent', '2025-06-12T07:59:00Z', 'order', '{"burnRatePerDay": 100, "stockOnHand": 1500, "threshold": 1550, "daysLeft": 15}'),
-   ($2, $3, 'detergent', '2025-06-10T07:59:00Z', 'wait', '{"burnRatePerDay": 100, "stockOnHand": 1700, "threshold": 700, "daysLeft": 17}')`,
-  [randomUUID(), randomUUID(), WASHER],
+  `INSERT INTO ${POLICY_SCHEMA}.decisions (device_id, slot_id, decided_at, outcome, reason, command_id, cycle) VALUES
+   ($1, 'detergent', '2025-06-12T07:59:00Z', 'ordered', '{"burnRatePerDay": 100, "stockOnHand": 1500, "threshold": 1550, "daysLeft": 15}', $2, 3),
+   ($1, 'detergent', '2025-06-10T07:59:00Z', 'held', '{"burnRatePerDay": 100, "stockOnHand": 1700, "threshold": 700, "daysLeft": 17}', NULL, 3)`,
+  [WASHER, randomUUID()],
 );
 
 async function get(url: string, customer: string | null = ALICE, headers: Record<string, string> = {}) {
@@ -342,12 +343,12 @@ describe('GET /v1/devices/{deviceId}/slots/{slotId}/decisions', () => {
       decisions: [
         {
           decidedAt: '2025-06-12T07:59:00.000Z',
-          outcome: 'order',
+          outcome: 'ordered',
           reason: { burnRatePerDay: 100, stockOnHand: 1500, threshold: 1550, daysLeft: 15 },
         },
         {
           decidedAt: '2025-06-10T07:59:00.000Z',
-          outcome: 'wait',
+          outcome: 'held',
           reason: { burnRatePerDay: 100, stockOnHand: 1700, threshold: 700, daysLeft: 17 },
         },
       ],

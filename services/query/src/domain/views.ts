@@ -152,7 +152,7 @@ export type SlotHistory = Static<typeof SlotHistory>;
 
 export const DecisionView = Type.Object({
   decidedAt: Timestamp,
-  outcome: Type.String({ description: 'What the reorder policy decided, e.g. order or wait' }),
+  outcome: Type.String({ description: 'What the reorder policy decided: ordered, or held (and why, in reason)' }),
   reason: Type.Record(Type.String(), Type.Unknown(), {
     description: 'Why: burn rate, window, stock on hand, threshold, days left...',
   }),

@@ -75,6 +75,11 @@ export function registerStreamRoute(app: HttpApp, ctx: QueryContext): void {
       });
       open.add(stream);
       ctx.metrics.openStreams.add(1);
+      // A client gone before the stream existed fires no 'close' for it.
+      if (reply.raw.destroyed) {
+        stream.close();
+        return;
+      }
       await stream.open(request.headers['last-event-id']);
     },
   );

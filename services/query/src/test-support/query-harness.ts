@@ -22,10 +22,12 @@ export const SECRET = 'query-test-secret-of-at-least-32-bytes!';
 export const ISSUER = 'restock-local';
 export const AUDIENCE = 'restock';
 
-// The projector's own migration files, applied by path: the tests need its tables, not its code.
+// The projector's and the reorder policy's own migration files, applied by path: the tests need the
+// tables the query service reads (slots, orders, daily use...; decisions), not those services' code.
 const projectorMigrationsDir = fileURLToPath(
   new URL('../../../inventory-projector/src/store/migrations', import.meta.url),
 );
+const policyMigrationsDir = fileURLToPath(new URL('../../../reorder-policy/src/store/migrations', import.meta.url));
 
 export interface QueryHarness {
   db: TestDatabase;
@@ -91,11 +93,7 @@ export async function startQueryHarness(
   await migrate({ databaseUrl: db.url, schema: SCHEMA, dir: busMigrationsDir, ledger: 'pgmigrations_bus' });
   await migrate({ databaseUrl: db.url, schema: SCHEMA, dir: queryMigrationsDir });
   await migrate({ databaseUrl: db.url, schema: PROJECTOR_SCHEMA, dir: projectorMigrationsDir });
-  // The reorder-policy service's table as the query service reads it (device, slot, time, outcome, reason).
-  await db.pool.query(`CREATE SCHEMA ${POLICY_SCHEMA};
-    CREATE TABLE ${POLICY_SCHEMA}.decisions (
-      decision_id uuid PRIMARY KEY, device_id text NOT NULL, slot_id text NOT NULL,
-      decided_at timestamptz NOT NULL, outcome text NOT NULL, reason jsonb NOT NULL)`);
+  await migrate({ databaseUrl: db.url, schema: POLICY_SCHEMA, dir: policyMigrationsDir });
 
   const kafka = createTestKafka('query');
   const topics = await createTestTopics(kafka, suffix);
