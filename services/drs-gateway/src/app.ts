@@ -34,6 +34,11 @@ export function buildGateway(deps: GatewayDeps, config: GatewayConfig) {
     retryMaxDelayMs: config.HTTP_RETRY_MAX_MS,
     breakerThreshold: config.BREAKER_THRESHOLD,
     breakerHalfOpenAfterMs: config.BREAKER_HALF_OPEN_MS,
+    events: {
+      retried: (info) => log.info(info, 'DRS request retried'),
+      breaker: (info) =>
+        info.state === 'open' ? log.warn(info, 'DRS circuit opened') : log.info(info, `DRS circuit ${info.state}`),
+    },
   });
   const drs = createDrsClient({
     http,

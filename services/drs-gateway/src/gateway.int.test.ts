@@ -55,6 +55,8 @@ describe('the DRS gateway against the simulator', () => {
       await setFaults(null);
     }
 
+    // The faults were real: requests were answered 500 and retried.
+    expect(world.logLines.join('')).toMatch(/"msg":"DRS request retried"/);
     const orders = await world.simOrders(washer.registrationId);
     expect(orders).toHaveLength(1);
     const outcomes = (await world.outcomes()).filter(

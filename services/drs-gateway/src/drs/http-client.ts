@@ -35,9 +35,11 @@ export interface HttpAnswer {
 /** An answer that may change on a retry: 5xx, 429, a timeout, a network failure. */
 export class TransientHttpError extends Error {
   readonly answer: HttpAnswer | null;
-  constructor(message: string, answer: HttpAnswer | null, cause?: unknown) {
+  readonly host: string;
+  constructor(message: string, host: string, answer: HttpAnswer | null, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'TransientHttpError';
+    this.host = host;
     this.answer = answer;
   }
 }
@@ -54,6 +56,11 @@ export interface HttpClientOptions {
   breakerThreshold: number;
   /** ...and ms before a half-open probe. */
   breakerHalfOpenAfterMs: number;
+  /** Told of each retry and breaker change (logs and metrics); never given a request's headers or body. */
+  events?: {
+    retried(info: { host: string; reason: string; delayMs: number }): void;
+    breaker(info: { host: string; state: 'open' | 'half-open' | 'closed' }): void;
+  };
 }
 
 export interface HttpRequest {
@@ -83,6 +90,12 @@ export function createHttpClient(options: HttpClientOptions) {
     },
   );
 
+  retryPolicy.onRetry((event) => {
+    const reason = 'error' in event ? event.error.message : 'unexpected result';
+    const host = 'error' in event && event.error instanceof TransientHttpError ? event.error.host : 'unknown';
+    options.events?.retried({ host, reason, delayMs: Math.round(event.delay) });
+  });
+
   function breakerOf(host: string): CircuitBreakerPolicy {
     let breaker = breakers.get(host);
     if (!breaker) {
@@ -93,6 +106,9 @@ export function createHttpClient(options: HttpClientOptions) {
           breaker: new ConsecutiveBreaker(options.breakerThreshold),
         },
       );
+      breaker.onBreak(() => options.events?.breaker({ host, state: 'open' }));
+      breaker.onHalfOpen(() => options.events?.breaker({ host, state: 'half-open' }));
+      breaker.onReset(() => options.events?.breaker({ host, state: 'closed' }));
       breakers.set(host, breaker);
     }
     return breaker;
@@ -111,7 +127,12 @@ export function createHttpClient(options: HttpClientOptions) {
     } catch (error) {
       const name = (error as Error).name;
       const what = name === 'TimeoutError' || name === 'AbortError' ? 'timed out' : 'failed';
-      throw new TransientHttpError(`${request.method} ${new URL(request.url).pathname} ${what}`, null, error);
+      throw new TransientHttpError(
+        `${request.method} ${new URL(request.url).pathname} ${what}`,
+        new URL(request.url).host,
+        null,
+        error,
+      );
     }
     const text = await response.text();
     let json: unknown = null;
@@ -124,6 +145,7 @@ export function createHttpClient(options: HttpClientOptions) {
     if (response.status >= 500 || response.status === 429) {
       throw new TransientHttpError(
         `${request.method} ${new URL(request.url).pathname} answered ${response.status}`,
+        new URL(request.url).host,
         answer,
       );
     }
