@@ -15,7 +15,7 @@ export interface MigrateOptions {
 }
 
 /**
- * Applies a service's pending migrations, idempotently and under node-pg-migrate's advisory lock, so
+ * Applies a service's pending migrations, idempotently and under an advisory lock per schema, so
  * several replicas starting together apply each file once. One mechanism for every service: each owns
  * a schema and keeps its ledger in `<schema>.pgmigrations`.
  */
@@ -23,6 +23,10 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
   const client = new pg.Client({ connectionString: options.databaseUrl });
   try {
     await client.connect();
+    // node-pg-migrate's own lock is one id for the whole database, taken with a try-lock: services
+    // starting together would fail with "Another migration is already running". A lock per schema,
+    // waited for, serialises only the replicas of one service, and they then find nothing to do.
+    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`migrations:${options.schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
     const applied = await runner({
       dbClient: client,
@@ -34,7 +38,7 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
       count: Number.POSITIVE_INFINITY,
       checkOrder: true,
       singleTransaction: true,
-      noLock: false,
+      noLock: true,
       log: options.log ?? (() => {}),
       logger: {
         debug: () => {},
