@@ -122,7 +122,7 @@ list_services() {
       const door = pkg.restock ?? {};
       const clean = (v) => String(v ?? "").replace(/[\t\n]/g, " ");
       console.log([path.basename(path.dirname(file)), pkg.name ?? "", pkg.scripts?.start ? 1 : 0,
-        clean(door.port), clean(door.door)].join("\t"));
+        clean(door.port), clean(door.door)].join("\x1f"));
     ' "$manifest" || die "cannot read $manifest"
   done
 }
@@ -132,7 +132,8 @@ doors+=("Kafka"$'\t'"$KAFKA_BROKERS"$'\t'"topics (infra/local/kafka.sh logs)")
 doors+=("PostgreSQL"$'\t'"$DATABASE_URL"$'\t'"projections")
 doors+=("Redis"$'\t'"$REDIS_URL"$'\t'"cache, de-duplication, SSE fan-out")
 
-while IFS=$'\t' read -r dir name has_start port door; do
+# Fields are split on the unit separator: tabs are whitespace to `read`, and an empty port would vanish.
+while IFS=$'\x1f' read -r dir name has_start port door; do
   if [[ "$has_start" != 1 ]]; then
     log "services/$dir has no start script: skipped"
     continue

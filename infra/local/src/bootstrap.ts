@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brokerList, CommonConfig, loadConfig } from '@restock/config';
 import { allTopicSpecs } from '@restock/events';
-import { busMigrationsDir, createKafka, ensureTopics } from '@restock/kafka';
-import { migrate } from '@restock/postgres';
+import { busMigrationsDir, clusterId, createKafka, ensureTopics } from '@restock/kafka';
+import { createPool, migrate, quoteIdent } from '@restock/postgres';
 import { Type } from '@sinclair/typebox';
 
 const config = loadConfig(
@@ -45,6 +45,28 @@ const kafka = createKafka({ brokers: brokerList(config.KAFKA_BROKERS), clientId:
 const specs = allTopicSpecs();
 const { created, updated } = await ensureTopics(kafka, specs, { log });
 say(`topics: ${specs.length} declared, ${created.length} created, ${updated.length} grown`);
+
+// The log is the truth: tables and stored offsets built from another Kafka cluster (a local broker
+// whose data folder was reset, or another checkout's broker) describe a log that is gone, and their
+// offsets would make consumers skip the new log's first records. Locally, start them over.
+const pool = createPool({ connectionString: config.DATABASE_URL, max: 1 });
+try {
+  const cluster = await clusterId(kafka);
+  await pool.query('CREATE TABLE IF NOT EXISTS public.restock_local_cluster (cluster_id text NOT NULL)');
+  const known = (await pool.query<{ cluster_id: string }>('SELECT cluster_id FROM public.restock_local_cluster'))
+    .rows[0];
+  if (known && known.cluster_id !== cluster) {
+    say(
+      `the database was built from Kafka cluster ${known.cluster_id}, the broker is ${cluster}: resetting service schemas`,
+    );
+    for (const service of serviceSchemas())
+      await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(service.schema)} CASCADE`);
+  }
+  await pool.query('DELETE FROM public.restock_local_cluster');
+  await pool.query('INSERT INTO public.restock_local_cluster (cluster_id) VALUES ($1)', [cluster]);
+} finally {
+  await pool.end();
+}
 
 for (const service of serviceSchemas()) {
   const bus = await migrate({

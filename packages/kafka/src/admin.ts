@@ -165,3 +165,16 @@ export async function measureBareConsumer(kafka: Kafka, topic: string, count: nu
     await consumer.disconnect();
   }
 }
+
+/** The cluster's id: a projection's stored offsets only mean something for the cluster they came from. */
+export async function clusterId(kafka: Kafka): Promise<string> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    return (await admin.describeCluster()).clusterId;
+  } catch (error) {
+    throw busError(error, 'describing the cluster failed');
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
