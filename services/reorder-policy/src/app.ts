@@ -52,6 +52,7 @@ export function buildPolicyService(deps: PolicyServiceDeps, config: PolicyServic
       { topic: config.TOPIC_ORDERS, codec: createCodec(Topics.orders) },
       { topic: config.TOPIC_SUBSCRIPTIONS, codec: createCodec(Topics.subscriptions) },
       { topic: config.TOPIC_OUTCOMES, codec: createCodec(Topics.outcomes) },
+      { topic: config.TOPIC_ADJUSTMENTS, codec: createCodec(Topics.adjustments) },
       { topic: config.TOPIC_INVENTORY, codec: createCodec(Topics.inventory) },
     ],
     log: deps.log,

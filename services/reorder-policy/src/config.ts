@@ -20,6 +20,8 @@ export const PolicyServiceConfig = Type.Object({
   TOPIC_SUBSCRIPTIONS: Type.String({ default: Topics.subscriptions.name }),
   TOPIC_INVENTORY: Type.String({ default: Topics.inventory.name }),
   TOPIC_OUTCOMES: Type.String({ default: Topics.outcomes.name }),
+  /** The customer's days of cover per slot (SlotPreferencesChanged). */
+  TOPIC_ADJUSTMENTS: Type.String({ default: Topics.adjustments.name }),
   TOPIC_COMMANDS: Type.String({ default: Topics.commands.name }),
   /** `adaptive` (default) or the DRS guide's rule, `guide`. */
   POLICY_RULE: Type.Union([Type.Literal('adaptive'), Type.Literal('guide')], { default: 'adaptive' }),

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createCodec, type ReplenishRequested, type SlotStatusDue, type TopicCodec, Topics } from '@restock/events';
 import { busMigrationsDir, createProducer, silentLog, topicEndOffsets } from '@restock/kafka';
@@ -31,6 +32,7 @@ const codecs: Record<string, TopicCodec<readonly TSchema[]>> = {
   subscriptions: createCodec(Topics.subscriptions),
   inventory: createCodec(Topics.inventory),
   outcomes: createCodec(Topics.outcomes),
+  adjustments: createCodec(Topics.adjustments),
 };
 const db = await createTestDatabase('reorder_t');
 let topics: Record<string, string>;
@@ -47,7 +49,7 @@ afterAll(async () => {
 });
 
 type TopicKey = keyof typeof codecs;
-async function publish(topic: TopicKey, events: { id: string }[]): Promise<void> {
+async function publish(topic: TopicKey, events: object[]): Promise<void> {
   if (events.length === 0) return;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -79,6 +81,7 @@ function configFor(schema: string, groupId: string): PolicyServiceConfig {
     TOPIC_SUBSCRIPTIONS: topics['subscriptions.v1']!,
     TOPIC_INVENTORY: topics['inventory.v1']!,
     TOPIC_OUTCOMES: topics['outcomes.v1']!,
+    TOPIC_ADJUSTMENTS: topics['adjustments.v1']!,
     TOPIC_COMMANDS: topics['commands.v1']!,
     POLICY_RULE: 'adaptive',
     POLICY_WINDOW_DAYS: 28,
@@ -112,6 +115,7 @@ async function caughtUp(config: PolicyServiceConfig): Promise<boolean> {
     config.TOPIC_SUBSCRIPTIONS,
     config.TOPIC_INVENTORY,
     config.TOPIC_OUTCOMES,
+    config.TOPIC_ADJUSTMENTS,
   ];
   const ends = await topicEndOffsets(kafka, subscribed);
   const stored = await db.pool
@@ -334,6 +338,27 @@ describe('decisions through a cycle', () => {
       ['held', 'no-subscription'],
       ['held', 'not-registered'],
     ]);
+  });
+
+  it('orders earlier for a customer who asked for more days of cover', async () => {
+    const deviceId = await newDevice();
+    // 20 pods at 2.5 a day: above the 15 of 6 days' lead time, below the 25 of the customer's 10 days.
+    await publish('inventory', [inventoryChanged(deviceId, at(1), 1, 20)]);
+    expect((await decisionCount(deviceId, 1))[0]).toMatchObject({ outcome: 'held', rule: 'above-threshold' });
+    await publish('adjustments', [
+      {
+        id: randomUUID(),
+        type: 'SlotPreferencesChanged',
+        version: 1,
+        deviceId,
+        occurredAt: at(2),
+        recordedAt: at(2),
+        source: 'test',
+        data: { slotId: COFFEE.slotId, daysOfCover: 10, customerId: 'customer-1' },
+      },
+    ]);
+    const rows = await decisionCount(deviceId, 2);
+    expect(rows[1]).toMatchObject({ outcome: 'ordered', reason: { daysOfCover: 10, threshold: 25 } });
   });
 
   it('orders the next cycle under a new command id only once the open order has arrived', async () => {

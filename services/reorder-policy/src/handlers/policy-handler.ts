@@ -12,6 +12,7 @@ import {
   type OrderState,
   type ReplenishRequested,
   type ShipmentArrived,
+  type SlotPreferencesChanged,
   type SlotStatusDue,
   type SubscriptionChanged,
   Topics,
@@ -44,6 +45,8 @@ type Handled =
   | ShipmentArrived
   | SubscriptionChanged
   | DrsCallCompleted
+  | SlotPreferencesChanged
+  | { type: 'InventoryAdjusted'; id: string }
   | {
       type: 'DeviceRegistered' | 'DeviceDeregistered';
       id: string;
@@ -253,6 +256,17 @@ export function createPolicyHandler(options: PolicyHandlerOptions) {
         return;
       case 'DrsCallCompleted':
         return applyOutcome(tx, ctx, event);
+      case 'SlotPreferencesChanged':
+        await store.setPreference(
+          tx,
+          event.deviceId,
+          event.data.slotId,
+          event.data.daysOfCover,
+          new Date(event.occurredAt),
+        );
+        return touch(ctx, event.deviceId, event.data.slotId, event.occurredAt);
+      case 'InventoryAdjusted':
+        return; // the projector folds it into the slot's state, which arrives as InventoryChanged
       case 'DeviceModelDefined':
         return store.upsertModel(tx, event.data);
       case 'DeviceModelDeleted':
@@ -292,7 +306,7 @@ export function createPolicyHandler(options: PolicyHandlerOptions) {
         ),
         defaultDailyUse: catalog.defaultDailyUse ?? 0,
         marketplace: catalog.marketplace ?? options.defaultMarketplace,
-        daysOfCover: null,
+        daysOfCover: await store.daysOfCover(tx, deviceId, slotId),
       },
       settings,
       now,

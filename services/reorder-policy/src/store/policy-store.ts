@@ -191,6 +191,24 @@ export function createPolicyStore(schema: string) {
       return { notified: notified.rows[0] ?? null, reconciled: reconciled.rows[0] ?? null };
     },
 
+    /** Keeps the newest days-of-cover preference of a slot. */
+    async setPreference(tx: Tx, deviceId: string, slotId: string, daysOfCover: number, at: Date): Promise<void> {
+      await tx.query(
+        `INSERT INTO ${s}.preferences (device_id, slot_id, days_of_cover, changed_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (device_id, slot_id) DO UPDATE SET days_of_cover = EXCLUDED.days_of_cover, changed_at = EXCLUDED.changed_at
+         WHERE preferences.changed_at <= EXCLUDED.changed_at`,
+        [deviceId, slotId, daysOfCover, at],
+      );
+    },
+
+    async daysOfCover(tx: Tx, deviceId: string, slotId: string): Promise<number | null> {
+      const { rows } = await tx.query<{ days_of_cover: number }>(
+        `SELECT days_of_cover FROM ${s}.preferences WHERE device_id = $1 AND slot_id = $2`,
+        [deviceId, slotId],
+      );
+      return rows[0]?.days_of_cover ?? null;
+    },
+
     async order(tx: Tx, deviceId: string, instanceId: string): Promise<{ slotId: string; state: OrderState } | null> {
       const { rows } = await tx.query<{ slot_id: string; state: OrderState }>(
         `SELECT slot_id, state FROM ${s}.orders WHERE device_id = $1 AND instance_id = $2`,
