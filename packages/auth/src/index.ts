@@ -1,2 +1,3 @@
+export * from './auth-config.js';
 export * from './device-credentials.js';
 export * from './tokens.js';

@@ -28,9 +28,15 @@ export class ConfigError extends RestockError {
  * converts strings to numbers and booleans, applies defaults, checks, and freezes the result.
  * Empty strings count as unset. Nothing else in a service reads `process.env`.
  */
+export interface LoadConfigOptions {
+  /** Groups of variables of which exactly one must be set (e.g. the kinds of token-verification key). */
+  exactlyOne?: readonly (readonly string[])[];
+}
+
 export function loadConfig<S extends TObject>(
   schema: S,
   env: Record<string, string | undefined> = process.env,
+  options: LoadConfigOptions = {},
 ): Readonly<Static<S>> {
   const input: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
@@ -52,6 +58,17 @@ export function loadConfig<S extends TObject>(
           ? 'is required but not set'
           : `is invalid (${error.message}; got ${JSON.stringify(redactIfSecret(variable, given))})`,
     });
+  }
+  for (const group of options.exactlyOne ?? []) {
+    // None would leave the service without the thing; two would make it ambiguous which one wins.
+    const given = group.filter((key) => env[key] !== undefined && env[key] !== '');
+    if (given.length !== 1) {
+      problems.push({
+        variable: group.join(' / '),
+        problem:
+          given.length === 0 ? 'none is set: set exactly one' : `${given.join(' and ')} are set: set exactly one`,
+      });
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(withDefaults) as Readonly<Static<S>>;

@@ -1,4 +1,4 @@
-import { createTokenVerifier } from '@restock/auth';
+import { tokenVerifierFromConfig } from '@restock/auth';
 import { brokerList } from '@restock/config';
 import { closeOnSignals } from '@restock/http';
 import { busMigrationsDir, createKafka, createOutboxRelay, createProducer } from '@restock/kafka';
@@ -49,13 +49,7 @@ try {
   });
   relay.start();
 
-  const verifier = createTokenVerifier({
-    issuer: config.AUTH_ISSUER,
-    audience: config.AUTH_AUDIENCE,
-    ...(config.AUTH_HMAC_SECRET === undefined ? {} : { hmacSecret: config.AUTH_HMAC_SECRET }),
-    ...(config.AUTH_PUBLIC_KEY_PEM === undefined ? {} : { publicKeyPem: config.AUTH_PUBLIC_KEY_PEM }),
-    ...(config.AUTH_JWKS_URL === undefined ? {} : { jwksUrl: config.AUTH_JWKS_URL }),
-  });
+  const verifier = tokenVerifierFromConfig(config);
   const app = await buildApp(
     { pool, kafka, logger, verifier },
     { schema: CATALOG_SCHEMA, catalogTopic: config.CATALOG_TOPIC },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { CommonConfig, ConfigError, type ConfigProblem, loadConfig, port } from '@restock/config';
+import { AUTH_KEY_SOURCES, AuthConfig } from '@restock/auth';
+import { CommonConfig, loadConfig, port } from '@restock/config';
 import { Topics } from '@restock/events';
 import { type Static, Type } from '@sinclair/typebox';
 
@@ -32,14 +33,7 @@ export const QueryEnv = Type.Object({
   QUERY_LIVE_GROUP_PREFIX: Type.String({ default: 'query-live', minLength: 1 }),
   /** Every Redis key and pub/sub channel of the service starts with it. */
   QUERY_REDIS_PREFIX: Type.String({ default: 'restock:query:', minLength: 1 }),
-  AUTH_ISSUER: Type.String({ default: 'restock-local', minLength: 1 }),
-  AUTH_AUDIENCE: Type.String({ default: 'restock', minLength: 1 }),
-  /** HS256 shared secret of customer tokens: development and single-tenant deployments. */
-  AUTH_HMAC_SECRET: Type.Optional(Type.String({ minLength: 32 })),
-  /** The identity provider's RS256/ES256 public key (SPKI PEM). */
-  AUTH_PUBLIC_KEY_PEM: Type.Optional(Type.String({ pattern: '-----BEGIN PUBLIC KEY-----' })),
-  /** The identity provider's JWKS URL (production). */
-  AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  ...AuthConfig,
   /** Longest life of a cache entry whose invalidation was lost (ms); inventory.v1 invalidates sooner. */
   QUERY_CACHE_TTL_MS: Type.Integer({ default: 60 * SECOND, minimum: SECOND }),
   /** The burn rate's window: use over the last N days (the DRS guide's "recent period"). */
@@ -61,28 +55,9 @@ export const QueryEnv = Type.Object({
 });
 export type QueryEnv = Static<typeof QueryEnv>;
 
-const KEY_SOURCES = ['AUTH_HMAC_SECRET', 'AUTH_PUBLIC_KEY_PEM', 'AUTH_JWKS_URL'] as const;
-
-/** Reads and checks the environment once; throws one ConfigError naming every bad variable, the key source included. */
+/** Parses the environment once; throws one ConfigError naming every bad variable, the key source included. */
 export function loadQueryEnv(env: Record<string, string | undefined>): Readonly<QueryEnv> {
-  const problems: ConfigProblem[] = [];
-  let parsed: Readonly<QueryEnv> | undefined;
-  try {
-    parsed = loadConfig(QueryEnv, env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.push(...error.problems);
-  }
-  // Tokens are verified with exactly one kind of key: none would accept nothing, two would be ambiguous.
-  const given = KEY_SOURCES.filter((key) => env[key] !== undefined && env[key] !== '');
-  if (given.length !== 1) {
-    problems.push({
-      variable: KEY_SOURCES.join(' / '),
-      problem: given.length === 0 ? 'none is set: set exactly one' : `${given.join(' and ')} are set: set exactly one`,
-    });
-  }
-  if (parsed === undefined || problems.length > 0) throw new ConfigError(problems);
-  return parsed;
+  return loadConfig(QueryEnv, env, { exactlyOne: [AUTH_KEY_SOURCES] });
 }
 
 /** The app's settings: what `buildApp` needs, whether from the environment or a test. */

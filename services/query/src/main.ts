@@ -3,7 +3,7 @@
  * projection, the inventory.v1 tail and the outbox relay), and a graceful shutdown on SIGTERM/SIGINT.
  */
 import { readFileSync } from 'node:fs';
-import { createTokenVerifier } from '@restock/auth';
+import { tokenVerifierFromConfig } from '@restock/auth';
 import { brokerList } from '@restock/config';
 import { describeError } from '@restock/errors';
 import { closeOnSignals } from '@restock/http';
@@ -62,13 +62,7 @@ try {
   });
   await migrate({ databaseUrl: env.DATABASE_URL, schema: config.schema, dir: queryMigrationsDir, log: migrationLog });
   await producer.connect();
-  const verifier = createTokenVerifier({
-    issuer: env.AUTH_ISSUER,
-    audience: env.AUTH_AUDIENCE,
-    ...(env.AUTH_HMAC_SECRET === undefined ? {} : { hmacSecret: env.AUTH_HMAC_SECRET }),
-    ...(env.AUTH_PUBLIC_KEY_PEM === undefined ? {} : { publicKeyPem: env.AUTH_PUBLIC_KEY_PEM }),
-    ...(env.AUTH_JWKS_URL === undefined ? {} : { jwksUrl: env.AUTH_JWKS_URL }),
-  });
+  const verifier = tokenVerifierFromConfig(env);
   const app = await buildApp(
     { pool, redis, kafka, producer, databaseUrl: env.DATABASE_URL, verifier, logger, version },
     config,
