@@ -63,4 +63,11 @@ describe('loadConfig', () => {
       /DATABASE_URL is required but not set/,
     );
   });
+
+  it('names a group of which exactly one variable must be set when none or two are', () => {
+    const Keys = Type.Object({ A: Type.Optional(Type.String()), B: Type.Optional(Type.String()) });
+    expect(() => loadConfig(Keys, {}, { exactlyOne: [['A', 'B']] })).toThrow(/A \/ B none is set: set exactly one/);
+    expect(() => loadConfig(Keys, { A: 'x', B: 'y' }, { exactlyOne: [['A', 'B']] })).toThrow(/A and B are set/);
+    expect(loadConfig(Keys, { B: 'y' }, { exactlyOne: [['A', 'B']] })).toEqual({ B: 'y' });
+  });
 });
