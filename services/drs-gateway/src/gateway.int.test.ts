@@ -179,6 +179,33 @@ describe('the DRS gateway against the simulator', () => {
     expect(statusCalls.every((c) => (c.answer as { unit: string }).unit === 'fl oz')).toBe(true);
   });
 
+  it('sends a slot status again once DRS is back when DRS was down through every retry', async () => {
+    const washer = await world.linkWasher({ marketplace: 'UK' });
+    await setFaults({ seed: 3, api: { failRate: 1 } });
+    try {
+      await world.publish('inventory', [
+        world.inventory(washer.deviceId, 'softener', 1, { unitType: 'count', unit: 'count', level: 17, capacity: 40 }),
+      ]);
+      await world.publish('commands', [world.slotStatusDue(washer.deviceId, 'softener', 1, null)]);
+      await world.waitUntil(
+        async () =>
+          (await world.calls(washer.deviceId)).find((c) => c.operation === 'slotStatus' && c.state === 'failed'),
+        'the failed slot status',
+      );
+    } finally {
+      await setFaults(null);
+    }
+    const sent = await world.waitUntil(
+      async () =>
+        (await world.calls(washer.deviceId)).find((c) => c.operation === 'slotStatus' && c.state === 'succeeded'),
+      'the slot status sent again',
+    );
+    expect(sent.answer).toMatchObject({
+      unit: 'count',
+      sent: { remainingQuantityInUnit: 17, originalQuantityInUnit: 40 },
+    });
+  });
+
   it('reports deviceStatus once a day per registered device', async () => {
     const washer = await world.linkWasher();
     await world.registered(washer.deviceId);

@@ -44,6 +44,8 @@ type Done = {
   answer: unknown;
   orderInfo?: DrsCallCompleted['data']['orderInfo'];
   subscriptions?: DrsCallCompleted['data']['subscriptions'];
+  /** DRS was unavailable through every retry: trying again later may succeed. */
+  transient?: boolean;
 };
 type Deferred = { kind: 'defer'; until: Date; reason: string };
 type Result = Done | Deferred;
@@ -217,11 +219,14 @@ export function createCallExecutor(options: ExecutorOptions) {
     }
     if (isRestockError(error) && code === GatewayErrorCode.GW_UNAVAILABLE) {
       const answer = (error.details?.['answer'] as HttpAnswer | null) ?? null;
-      return failed(
-        answer ? `${drsMessage(answer)} (after retries)` : describeError(error),
-        answer?.status ?? null,
-        answer?.json ?? null,
-      );
+      return {
+        ...failed(
+          answer ? `${drsMessage(answer)} (after retries)` : describeError(error),
+          answer?.status ?? null,
+          answer?.json ?? null,
+        ),
+        transient: true,
+      };
     }
     if (isRestockError(error) && code === GatewayErrorCode.GW_REJECTED) {
       return failed(describeError(error), (error.details?.['httpStatus'] as number | undefined) ?? null);
@@ -292,8 +297,9 @@ export function createCallExecutor(options: ExecutorOptions) {
       if (call.operation === 'deregister') await store.deleteTokens(tx, call.device_id);
       return;
     }
-    if (call.operation === 'slotStatus' && call.slot_id !== null) {
-      // Never dropped: the slot is due again, and its newest state goes out on the next try.
+    if (call.operation === 'slotStatus' && call.slot_id !== null && result.transient === true) {
+      // Never dropped: DRS was down, so the slot is due again and its newest state goes out next time.
+      // (A refusal, or a device that is not linked, would only fail the same way again.)
       await store.slotStatusDue(tx, {
         deviceId: call.device_id,
         slotId: call.slot_id,

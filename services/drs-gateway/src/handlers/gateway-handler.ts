@@ -141,7 +141,7 @@ export function createGatewayHandler(options: GatewayHandlerOptions) {
         case 'DeviceDeregistered':
           // DRS revoked every token of the device (DRS-SNS-SPEC 1.3.6).
           await store.registrationEvent(tx, event.deviceId, 'deregistered', new Date(event.occurredAt));
-          return store.deleteTokens(tx, event.deviceId);
+          return store.deleteTokensBefore(tx, event.deviceId, new Date(event.occurredAt));
         case 'SubscriptionChanged':
           return;
         case 'DeviceModelDefined':

@@ -157,6 +157,11 @@ export function createGatewayStore(schema: string) {
       await db.query(`DELETE FROM ${s}.tokens WHERE device_id = $1`, [deviceId]);
     },
 
+    /** Drops tokens obtained before `at` (a deregistration that arrives late must not unlink a relink). */
+    async deleteTokensBefore(db: Db, deviceId: string, at: Date): Promise<void> {
+      await db.query(`DELETE FROM ${s}.tokens WHERE device_id = $1 AND updated_at <= $2`, [deviceId, at]);
+    },
+
     async saveInventory(db: Db, deviceId: string, state: InventoryChanged['data']): Promise<void> {
       await db.query(
         `INSERT INTO ${s}.inventory (device_id, slot_id, revision, state) VALUES ($1, $2, $3, $4)
