@@ -432,9 +432,12 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
       }
       case 'DeviceModelDefined': {
         await store.upsertModel(tx, event.data);
-        for (const deviceId of await store.devicesOfModel(tx, event.data.modelId)) {
-          await syncDeviceSlots(tx, ctx, deviceId);
-        }
+        const devices = await store.devicesOfModel(tx, event.data.modelId);
+        // A model record is keyed by the model, so the batch did not lock its devices: without these
+        // locks, a batch of a device's facts could create the same slot row concurrently and one of
+        // the two inserts would overwrite the other's revision (a lost update).
+        await store.lockDevices(tx, devices);
+        for (const deviceId of devices) await syncDeviceSlots(tx, ctx, deviceId);
         return;
       }
       case 'DeviceModelDeleted':
