@@ -80,9 +80,18 @@ export const TOPOLOGY: Readonly<Record<string, ServiceTopology>> = {
   }),
   'reorder-policy': service({
     door: false,
-    consumes: ['catalog.v1', 'consumption.v1', 'orders.v1', 'subscriptions.v1', 'outcomes.v1', 'inventory.v1'],
+    consumes: [
+      'catalog.v1',
+      'consumption.v1',
+      'orders.v1',
+      'subscriptions.v1',
+      'outcomes.v1',
+      'inventory.v1',
+      'adjustments.v1',
+    ],
     produces: [
       'commands.v1',
+      'adjustments.v1.dlq',
       'catalog.v1.dlq',
       'consumption.v1.dlq',
       'orders.v1.dlq',
