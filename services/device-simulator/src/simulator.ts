@@ -11,7 +11,7 @@ import {
 } from './clients/report-uploader.js';
 import { waitUntilReady } from './clients/wait-until-ready.js';
 import type { SimulatorEnv } from './config.js';
-import { type AcceleratedClock, acceleratedClock } from './domain/accelerated-clock.js';
+import { type AcceleratedClock, acceleratedClock, simulatedMorningOf } from './domain/accelerated-clock.js';
 import { type ConsumptionProfile, drawUse, drawUseTimes, profileFor } from './domain/consumption-profiles.js';
 import { type Random, randomStream } from './domain/random.js';
 import { applyUse, percentOf } from './domain/simulated-device.js';
@@ -258,12 +258,13 @@ export function createSimulator(deps: SimulatorDeps): Simulator {
     start() {
       if (stopped) throw new Error('the simulator was stopped');
       const startMs = now();
-      clock = acceleratedClock(startMs, config.TIME_SCALE);
-      for (const device of running) device.simCursor = startMs;
+      const simStartMs = simulatedMorningOf(startMs);
+      clock = acceleratedClock(startMs, simStartMs, config.TIME_SCALE);
+      for (const device of running) device.simCursor = simStartMs;
       timers.push(setInterval(step, config.TICK_MS));
       timers.push(setInterval(logStatus, config.STATUS_INTERVAL_MS));
+      // Not unref'd: these timers are what keeps the simulator's process running until stop().
       timers.push(setInterval(() => void persist(), SAVE_INTERVAL_MS));
-      for (const timer of timers) timer.unref?.();
     },
 
     async stop() {

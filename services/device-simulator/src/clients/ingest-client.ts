@@ -1,7 +1,7 @@
-import { describeError } from '@restock/errors';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { retryAfterMs } from '../domain/retry-delay.js';
+import { fetchFailure } from './fetch-failure.js';
 
 /**
  * The device side of ingest's API (services/ingest/README.md): `POST /v1/devices/{id}/reports` with
@@ -80,7 +80,7 @@ export function createIngestClient(options: IngestClientOptions): IngestClient {
       } catch (error) {
         // Refused connection, reset, timeout: whether ingest recorded anything is unknown, and the
         // same event ids make a resend harmless either way.
-        return { kind: 'retry', status: null, afterMs: null, reason: describeError(error) };
+        return { kind: 'retry', status: null, afterMs: null, reason: fetchFailure(error) };
       }
       if (response.status === 202) {
         const body: unknown = await response.json().catch(() => null);

@@ -12,6 +12,8 @@ import type { DeviceReport, IngestClient } from './ingest-client.js';
 export const BATCH_MAX = 100;
 /** Reports a device keeps while ingest is unreachable; past it the oldest are dropped (and counted). */
 export const MAX_PENDING = 10_000;
+/** Longest wait after a 401 before trying again, ms. */
+const UNAUTHORIZED_MAX_WAIT_MS = 5_000;
 
 export interface UploadStats {
   /** Reports ingest answered 202 for as newly published... */
@@ -151,7 +153,9 @@ export function createReportUploader(device: UploaderDevice, options: ReportUplo
           await options.onUnauthorized(device.deviceId, attempt).catch((error: unknown) => {
             log.warn({ deviceId: device.deviceId, err: error }, 'could not renew the device credential');
           });
-          nextAttemptAt = options.now() + backoffMs(attempt, options.draw);
+          // Usually a new credential still on its way to ingest through catalog.v1 (seconds): look
+          // again soon rather than after the long waits of an outage.
+          nextAttemptAt = options.now() + Math.min(UNAUTHORIZED_MAX_WAIT_MS, backoffMs(attempt, options.draw));
           return;
         }
         case 'rejected': {

@@ -1,5 +1,5 @@
-import { describeError } from '@restock/errors';
 import { SimulatorError, SimulatorErrorCode } from '../domain/simulator-error.js';
+import { fetchFailure } from './fetch-failure.js';
 
 export interface ReadyTarget {
   name: string;
@@ -48,16 +48,16 @@ export async function waitUntilReady(targets: readonly ReadyTarget[], options: W
           const response = await doFetch(url, { signal: AbortSignal.timeout(5_000) });
           await response.body?.cancel();
           if (response.status === 200) {
-            if (announced) options.log.info({ service: target.name, url }, 'ready');
+            if (announced) options.log.info({ target: target.name, url }, 'ready');
             return;
           }
           lastProblem = `answered ${response.status}`;
         } catch (error) {
-          lastProblem = describeError(error);
+          lastProblem = fetchFailure(error);
         }
         if (Date.now() >= deadline) break;
         if (!announced) {
-          options.log.info({ service: target.name, url, problem: lastProblem }, 'waiting for the service to be ready');
+          options.log.info({ target: target.name, url, problem: lastProblem }, 'waiting for the service to be ready');
           announced = true;
         }
         await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), options.signal);
