@@ -67,7 +67,7 @@ export interface ProjectionConsumerOptions<Ctx> {
    * Runs once per batch before the first message, inside the transaction, with the Kafka keys of the
    * batch's messages still to apply (e.g. to lock those devices); its result is the handler's context.
    */
-  beginBatch?: (tx: Tx, keys: string[]) => Promise<Ctx> | Ctx;
+  beginBatch?: (tx: Tx, keys: string[], topic: string) => Promise<Ctx> | Ctx;
   /** Applies one decoded event inside the batch's transaction. Throw a non-retriable error to dead-letter it. */
   handle: (tx: Tx, event: unknown, meta: MessageMeta, ctx: Ctx) => Promise<void>;
   /**
@@ -238,7 +238,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
       const next = await storedNextOffset(tx, topic, partition);
       const todo = messages.filter((m) => BigInt(m.offset) >= next);
       if (todo.length === 0) return 0;
-      const ctx = (await options.beginBatch?.(tx, keysOf(todo))) as Ctx;
+      const ctx = (await options.beginBatch?.(tx, keysOf(todo), topic)) as Ctx;
       if (options.handleBatch) await applyAll(tx, topic, partition, todo, ctx, options.handleBatch);
       else for (const m of todo) await applyOne(tx, topic, partition, m, ctx);
       await options.endBatch?.(tx, ctx);
@@ -303,7 +303,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
       const next = await storedNextOffset(tx, topic, partition);
       const todo = messages.filter((m) => BigInt(m.offset) >= next);
       if (todo.length === 0) return 0;
-      const ctx = (await options.beginBatch?.(tx, keysOf(todo))) as Ctx;
+      const ctx = (await options.beginBatch?.(tx, keysOf(todo), topic)) as Ctx;
       let applied = 0;
       for (const m of todo) {
         await tx.query('SAVEPOINT restock_msg');

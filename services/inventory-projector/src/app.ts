@@ -70,7 +70,7 @@ export function buildProjector(deps: ProjectorDeps, config: ProjectorConfig & { 
     sessionTimeout: config.CONSUMER_SESSION_TIMEOUT_MS,
     heartbeatInterval: Math.max(300, Math.floor(config.CONSUMER_SESSION_TIMEOUT_MS / 10)),
     openTransaction: (tx) => takeSwapLockShared(tx, config.DB_SCHEMA),
-    beginBatch: handler.beginBatch,
+    beginBatch: (tx, keys, topic) => handler.beginBatch(tx, keys, topic === config.TOPIC_CATALOG),
     handle: handler.handle,
     handleBatch: handler.handleBatch,
     endBatch: handler.endBatch,

@@ -77,7 +77,7 @@ export async function rebuildProjection(
     subscriptions,
     log: options.log,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
-    beginBatch: handler.beginBatch,
+    beginBatch: (tx, keys, topic) => handler.beginBatch(tx, keys, topic === config.TOPIC_CATALOG),
     handle: handler.handle,
     handleBatch: handler.handleBatch,
     endBatch: handler.endBatch,

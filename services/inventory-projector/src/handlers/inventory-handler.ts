@@ -509,9 +509,12 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
   }
 
   return {
-    async beginBatch(tx: Tx, keys: string[]): Promise<BatchContext> {
-      // Catalogue records keyed by model touch every device of the model; they are few and rare, and a
-      // deadlock they might cause is retried by the consumer (40P01 is retriable).
+    async beginBatch(tx: Tx, keys: string[], catalog = false): Promise<BatchContext> {
+      // Catalogue records are applied one batch at a time: a device and its model arrive on different
+      // partitions, and two concurrent batches could each miss the other (the model's batch not yet
+      // seeing the device, the device's not yet seeing the model), leaving the device's slots unsynced.
+      // The catalogue lock comes first, then the devices, in one global order, so no batch deadlocks.
+      if (catalog) await store.lockCatalog(tx);
       await store.lockDevices(
         tx,
         keys.filter((k) => !k.startsWith('model:')),

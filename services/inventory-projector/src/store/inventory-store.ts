@@ -375,6 +375,11 @@ export function createInventoryStore(schema: string) {
       );
     },
 
+    /** Serialises the batches of catalogue records (rare) against each other. */
+    async lockCatalog(tx: Tx): Promise<void> {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [`catalog:${schema}`]);
+    },
+
     async registration(tx: Tx, deviceId: string) {
       const r = await tx.query<{
         registered_at: Date | null;
