@@ -251,13 +251,10 @@ export function simulateDevice(
   function decideFor(day: number, spec: SimDevice['slots'][number], slot: SlotWorld, measured: boolean): void {
     const stockOnHand = slot.level + slot.spare + slot.onTheWay;
     let asked = !options.screen;
-    if (!asked && slot.order !== null) {
-      // While an order is open the policy must refuse whatever the numbers (it checks that before the
-      // threshold). Asking every day of the wait would cost five times the rest of the run and only
-      // repeat one answer, so it is asked at the first decision after the order was placed: the slot
-      // is still at or below its threshold then, the moment a missing guard would order again.
-      asked = day === slot.order.placedDay + 1;
-    } else if (!asked) {
+    // While an order is open the policy must refuse whatever the numbers; that is checked right after
+    // each order is placed (below), so the screen skips the days of the wait (an exhaustive run asks
+    // on all of them).
+    if (!asked && slot.order === null) {
       const bound =
         settings.rule === 'guide'
           ? guideThresholdBound(slot.series, day, DECISION_HOUR, spec.defaultDailyUse, settings, daysOfCover)
@@ -277,12 +274,12 @@ export function simulateDevice(
     outcome.decisions++;
     if (audited) outcome.audits++;
     const now = new Date(clock.dayStartMs[day]! + DECISION_HOUR * 3_600_000);
-    const decision = decide(historyOf(slot, day), stateOf(slot, spec, stockOnHand), settings, now);
+    const history = historyOf(slot, day);
+    const decision = decide(history, stateOf(slot, spec, stockOnHand), settings, now);
     if (!decision.order) return;
     if (audited) outcome.screenMisses++;
     if (slot.order !== null) {
-      if (measured) outcome.duplicates++;
-      slot.trace?.events.push({ day, type: 'duplicate', value: decision.reason.threshold });
+      duplicate(slot, day, decision.reason.threshold, measured);
       return;
     }
     const jitter = slot.outcomes.pick(LEAD_JITTER);
@@ -291,6 +288,18 @@ export function simulateDevice(
     slot.order = { placedDay: day, arrivalDay: day + leadDays, willCancel, shipped: false };
     if (measured) outcome.orders++;
     slot.trace?.events.push({ day, type: 'order', value: decision.reason.threshold });
+
+    // The same decision again, now that the order is open: what the service does when another report
+    // of the slot arrives before the order is answered. The numbers still say "order" (nothing was
+    // used or delivered since), so only the open-order rule stands between this and a second order.
+    outcome.decisions++;
+    const again = decide(history, stateOf(slot, spec, stockOnHand), settings, now);
+    if (again.order) duplicate(slot, day, again.reason.threshold, measured);
+  }
+
+  function duplicate(slot: SlotWorld, day: number, threshold: number, measured: boolean): void {
+    if (measured) outcome.duplicates++;
+    slot.trace?.events.push({ day, type: 'duplicate', value: threshold });
   }
 
   function historyOf(slot: SlotWorld, today: number): SlotHistory {
