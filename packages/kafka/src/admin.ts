@@ -23,8 +23,10 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
     if (missing.length > 0) {
+      // Leaders are awaited by waitForMetadata below: kafkajs's own wait gives up on the first
+      // UNKNOWN_TOPIC_OR_PARTITION a busy broker answers while the topic is being set up.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((s) => ({
           topic: s.name,
           numPartitions: s.partitions,
