@@ -18,6 +18,7 @@ import { createManifestValidator } from '../src/schema-validator.js';
 import { SECRETS } from '../src/secrets.js';
 import { defaultDrainMs, readServiceFacts, type ServiceFacts, serviceFolders } from '../src/service-facts.js';
 import { renderTopicsYaml } from '../src/topic-manifests.js';
+import { TOPOLOGY } from '../src/topology.js';
 
 const k8sRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = join(k8sRoot, '..', '..');
@@ -73,9 +74,18 @@ function anchorsOf(markdown: string): Set<string> {
   return anchors;
 }
 
+function hasPort(folder: string): boolean {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'services', folder, 'package.json'), 'utf8')) as {
+    restock?: { port?: unknown };
+  };
+  return typeof pkg.restock?.port === 'number';
+}
+
 beforeAll(async () => {
   for (const overlay of OVERLAYS) rendered.set(overlay, renderKustomization(join(k8sRoot, 'overlays', overlay)));
   for (const folder of serviceFolders(repoRoot)) {
+    // A dev-only tool that serves no port (the device simulator) is never deployed: nothing to check.
+    if (TOPOLOGY[folder]?.devOnly && !hasPort(folder)) continue;
     try {
       services.set(folder, await readServiceFacts(repoRoot, folder));
     } catch (error) {
