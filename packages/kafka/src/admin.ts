@@ -85,7 +85,12 @@ async function waitForMetadata(admin: ReturnType<Kafka['admin']>, topics: string
   for (;;) {
     try {
       const meta = await admin.fetchTopicMetadata({ topics });
-      if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        // A leader in the metadata is not yet a partition that serves: KRaft brokers answer
+        // NOT_LEADER_FOR_PARTITION for a moment after creation. Listing offsets goes to every leader.
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
@@ -128,13 +133,22 @@ export async function topicEndOffsets(
   const admin = kafka.admin();
   try {
     await admin.connect();
-    const result: { topic: string; partition: number; end: number }[] = [];
-    for (const topic of topics) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        result.push({ topic, partition: p.partition, end: Number(p.high) });
+    // A leadership change (or a topic created a moment ago) answers NOT_LEADER_FOR_PARTITION once or
+    // twice: retry retriable answers briefly before giving up.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result: { topic: string; partition: number; end: number }[] = [];
+        for (const topic of topics) {
+          for (const p of await admin.fetchTopicOffsets(topic)) {
+            result.push({ topic, partition: p.partition, end: Number(p.high) });
+          }
+        }
+        return result;
+      } catch (error) {
+        if (attempt >= 10 || !busError(error, '').retriable) throw error;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
       }
     }
-    return result;
   } catch (error) {
     throw busError(error, 'reading end offsets failed');
   } finally {
