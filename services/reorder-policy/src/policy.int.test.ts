@@ -6,6 +6,7 @@ import { busMigrationsDir, createProducer, silentLog, topicEndOffsets } from '@r
 import { createTestKafka, createTestTopics, readTopic, testBrokers, testSuffix } from '@restock/kafka/testing';
 import { migrate } from '@restock/postgres';
 import { createTestDatabase } from '@restock/postgres/testing';
+import { collectPrometheusMetrics, startTelemetry } from '@restock/telemetry';
 import type { TSchema } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPolicyService } from './app.js';
@@ -338,6 +339,23 @@ describe('decisions through a cycle', () => {
       ['held', 'no-subscription'],
       ['held', 'not-registered'],
     ]);
+  });
+
+  it('counts its decisions by outcome', async () => {
+    const telemetry = startTelemetry({ serviceName: 'reorder-policy-metrics-test' });
+    try {
+      const deviceId = await newDevice();
+      // 20 pods at 2.5 a day: held above the threshold, then ordered at 5.
+      await publish('inventory', [inventoryChanged(deviceId, at(1), 1, 20)]);
+      await decisionCount(deviceId, 1);
+      await publish('inventory', [inventoryChanged(deviceId, at(2), 2, 5)]);
+      expect((await decisionCount(deviceId, 2)).map((r) => r.outcome)).toEqual(['held', 'ordered']);
+      const text = (await collectPrometheusMetrics()) ?? '';
+      expect(text).toMatch(/reorder_policy_decisions_total\{[^}]*outcome="held"[^}]*\} [1-9]/);
+      expect(text).toMatch(/reorder_policy_decisions_total\{[^}]*outcome="ordered"[^}]*\} [1-9]/);
+    } finally {
+      await telemetry.shutdown();
+    }
   });
 
   it('orders earlier for a customer who asked for more days of cover', async () => {

@@ -1,6 +1,7 @@
 import { RestockError } from '@restock/errors';
 import type { Pool } from '@restock/postgres';
 import { DRS_VERSION_HEADERS, type DrsOperation, isInvalidToken } from '../domain/drs-api.js';
+import { gatewayInstruments } from '../metrics.js';
 import type { GatewayStore } from '../store/gateway-store.js';
 import { GatewayErrorCode, type HttpAnswer, type HttpClient } from './http-client.js';
 import type { TokenCipher } from './token-cipher.js';
@@ -153,9 +154,20 @@ export function createDrsClient(options: DrsClientOptions) {
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
-      const answer = await send(await accessToken(deviceId));
+      const counted = async (token: string): Promise<HttpAnswer> => {
+        // One count per request DRS answered (or did not): the retries inside `send` are one call.
+        let status = 'error';
+        try {
+          const answer = await send(token);
+          status = String(answer.status);
+          return answer;
+        } finally {
+          gatewayInstruments().calls.add(1, { operation, status });
+        }
+      };
+      const answer = await counted(await accessToken(deviceId));
       if (!isInvalidToken(answer.status, answer.json)) return answer;
-      return send(await refresh(deviceId));
+      return counted(await refresh(deviceId));
     },
   };
 }

@@ -31,6 +31,7 @@ import {
   slotStatusDueId,
   useFromReading,
 } from '../domain/slot-inputs.js';
+import { policyInstruments } from '../metrics.js';
 import type { CycleEnd, PolicyStore } from '../store/policy-store.js';
 
 const commandsCodec = createCodec(Topics.commands);
@@ -349,6 +350,9 @@ export function createPolicyHandler(options: PolicyHandlerOptions) {
       commandId: command ? commandId : null,
       cycle,
     });
+    // Counted when stored, so a batch that rolls back and is retried counts its decisions again: the
+    // rate is of decisions made, which is what an operator watching the policy wants to see move.
+    policyInstruments().decisions.add(1, { outcome: command ? 'ordered' : 'held', rule: decision.reason.rule });
     return { runOutAt: decision.reason.runOutAt, command };
   }
 
