@@ -16,6 +16,7 @@ import { createProblemErrorHandler, notFoundHandler } from './error-handler.js';
 import { HttpErrorCode } from './http-error-code.js';
 import { problem, sendProblem } from './problem.js';
 import { registerRequestMetrics } from './request-metrics.js';
+import { registerRequestTracing } from './request-tracing.js';
 import { typeboxValidatorCompiler } from './validator-compiler.js';
 
 /** The fastify instance every Restock HTTP service builds its routes on. */
@@ -73,6 +74,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   );
   app.setNotFoundHandler(notFoundHandler);
   registerRequestMetrics(app);
+  // Before any other hook, so the span covers (and the handler runs in) the whole request.
+  registerRequestTracing(app);
 
   let closing = false;
   app.addHook('preClose', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { newDeviceCredential } from '@restock/auth';
@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '@restock/postgres/testing
 import { createRedis } from '@restock/redis';
 import { createTestRedis } from '@restock/redis/testing';
 import { createLogger } from '@restock/telemetry';
+import { installInMemoryTracing } from '@restock/telemetry/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type IngestConfig, type IngestDeps } from './app.js';
 import { createCatalogConsumer } from './handlers/catalog-projection.js';
@@ -142,7 +143,11 @@ function level(slotId: string, fields: Record<string, unknown>) {
   };
 }
 
-async function post(device: string, body: unknown, options: { credential?: string | null; target?: HttpApp } = {}) {
+async function post(
+  device: string,
+  body: unknown,
+  options: { credential?: string | null; target?: HttpApp; headers?: Record<string, string> } = {},
+) {
   const d = devices[device];
   const deviceId = d?.state.deviceId ?? device;
   const credential = options.credential === undefined ? d?.credential : options.credential;
@@ -152,6 +157,7 @@ async function post(device: string, body: unknown, options: { credential?: strin
     headers: {
       'content-type': 'application/json',
       ...(credential === null || credential === undefined ? {} : { authorization: `Bearer ${credential}` }),
+      ...options.headers,
     },
     payload: typeof body === 'string' ? body : JSON.stringify(body),
   });
@@ -218,6 +224,41 @@ describe('accepting reports', () => {
       ['ConsumptionReported', 56.699046],
       ['LevelReported', 453.59237],
     ]);
+  });
+});
+
+describe('tracing', () => {
+  it('publishes each request’s events as children of that request’s server span, also when requests share a transaction', async () => {
+    const tracing = installInMemoryTracing();
+    try {
+      // Two devices at once, so their events can go out in one group publish.
+      const callers = ['washer', 'washer2'].map((device) => ({
+        device,
+        traceId: randomBytes(16).toString('hex'),
+        report: consumed('detergent', 1, 'ml'),
+      }));
+      const responses = await Promise.all(
+        callers.map((c) =>
+          post(c.device, c.report, {
+            headers: { traceparent: `00-${c.traceId}-${randomBytes(8).toString('hex')}-01` },
+          }),
+        ),
+      );
+      for (const r of responses) expect(r.statusCode).toBe(202);
+
+      const messages = await readTopic(kafka, topics['consumption.v1']!, acceptedIds.length);
+      for (const c of callers) {
+        const server = tracing
+          .spans()
+          .find((s) => s.name === 'POST /v1/devices/:deviceId/reports' && s.spanContext().traceId === c.traceId);
+        expect(server, `the server span of ${c.device}`).toBeDefined();
+        const message = messages.find((m) => m.headers?.['event-id']?.toString() === c.report.eventId);
+        const traceparent = message?.headers?.['traceparent']?.toString();
+        expect(traceparent).toBe(`00-${c.traceId}-${server!.spanContext().spanId}-01`);
+      }
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
+import { type Context, context } from '@opentelemetry/api';
 import { isRestockError, isRetriable, RestockError } from '@restock/errors';
 import { createCodec, Topics } from '@restock/events';
-import type { BusLog, BusProducer } from '@restock/kafka';
+import { type BusLog, type BusProducer, eventHeaders, eventKey, type OutgoingMessage } from '@restock/kafka';
 import { type Pool, withTransaction } from '@restock/postgres';
 import { IngestErrorCode } from '../domain/ingest-error.js';
 import type { ReportEvent } from '../domain/reports-to-events.js';
@@ -43,6 +44,8 @@ interface Waiting {
   deviceId: string;
   events: readonly ReportEvent[];
   acceptedAt: Date;
+  /** The request's trace context: its events carry it, whichever request's turn runs the group. */
+  traceContext: Context;
   resolve: (fresh: Set<string>) => void;
   reject: (error: unknown) => void;
 }
@@ -128,9 +131,13 @@ export function createReportAcceptor(options: ReportAcceptorOptions): ReportAcce
           }
           return mine;
         });
-        const toPublish = group.flatMap((w, i) => w.events.filter((e) => fresh[i]!.has(e.id)));
         try {
-          await options.publisher.publish(consumptionCodec, toPublish, options.topic);
+          const messages = group.flatMap((w, i) =>
+            context.with(w.traceContext, () =>
+              w.events.filter((e) => fresh[i]!.has(e.id)).map((e) => toMessage(e, options.topic)),
+            ),
+          );
+          await options.publisher.sendMessages(messages);
         } catch (error) {
           // A refusal for good (unknown topic, message too large) is a bug of ours: a 500 naming no topic.
           if (!isRetriable(error)) throw new Error('Kafka refused the reports for good', { cause: error });
@@ -150,7 +157,7 @@ export function createReportAcceptor(options: ReportAcceptorOptions): ReportAcce
   return {
     async accept(deviceId, events, acceptedAt) {
       const outcome = new Promise<Set<string>>((resolve, reject) => {
-        queue.push({ deviceId, events, acceptedAt, resolve, reject });
+        queue.push({ deviceId, events, acceptedAt, traceContext: context.active(), resolve, reject });
         pump();
       });
       let timer: NodeJS.Timeout | undefined;
@@ -179,6 +186,11 @@ export function createReportAcceptor(options: ReportAcceptorOptions): ReportAcce
       }
     },
   };
+}
+
+/** One event on the wire, validated, with the trace of the active context in its headers. */
+function toMessage(event: ReportEvent, topic: string): OutgoingMessage {
+  return { topic, key: eventKey(event), value: consumptionCodec.encode(event), headers: eventHeaders(event) };
 }
 
 function busUnavailable(options: ReportAcceptorOptions, message: string, cause?: unknown): RestockError {
