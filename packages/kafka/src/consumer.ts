@@ -8,7 +8,12 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { BusLog } from './log.js';
 import { enqueueMessages } from './outbox.js';
 
-const tracer = trace.getTracer('@restock/kafka');
+/**
+ * Looked up per span, not once at import: `trace.disable()` (a test installing its own tracing,
+ * telemetry shutting down) leaves a tracer taken earlier bound to a provider that never gets a
+ * delegate, so its spans would be silently dropped.
+ */
+const tracer = () => trace.getTracer('@restock/kafka');
 // Prometheus: restock_consumer_events_applied_total, restock_consumer_dead_letters_total,
 // restock_consumer_lag (messages behind the partition's end, as of the last batch).
 const lags = new Map<string, { attributes: Record<string, string | number>; lag: number }>();
@@ -190,7 +195,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
     const parent = extractTraceContext(message.headers);
     const producerSpan = trace.getSpanContext(parent);
     const links: Link[] = producerSpan ? [{ context: producerSpan }] : [];
-    const span = tracer.startSpan(
+    const span = tracer().startSpan(
       `${topic} process`,
       {
         kind: SpanKind.CONSUMER,
@@ -271,7 +276,7 @@ export function createProjectionConsumer<Ctx = undefined>(options: ProjectionCon
         meta: { topic, partition, offset: m.offset, key: m.key?.toString() ?? null, timestamp: m.timestamp },
       };
     });
-    const span = tracer.startSpan(`${topic} process`, {
+    const span = tracer().startSpan(`${topic} process`, {
       kind: SpanKind.CONSUMER,
       links,
       attributes: {

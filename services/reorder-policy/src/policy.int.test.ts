@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { createCodec, type ReplenishRequested, type SlotStatusDue, type TopicCodec, Topics } from '@restock/events';
 import { busMigrationsDir, createProducer, silentLog, topicEndOffsets } from '@restock/kafka';
 import { createTestKafka, createTestTopics, readTopic, testBrokers, testSuffix } from '@restock/kafka/testing';
 import { migrate } from '@restock/postgres';
 import { createTestDatabase } from '@restock/postgres/testing';
 import { collectPrometheusMetrics, startTelemetry } from '@restock/telemetry';
+import { installInMemoryTracing } from '@restock/telemetry/testing';
 import type { TSchema } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPolicyService } from './app.js';
@@ -355,6 +357,36 @@ describe('decisions through a cycle', () => {
       expect(text).toMatch(/reorder_policy_decisions_total\{[^}]*outcome="ordered"[^}]*\} [1-9]/);
     } finally {
       await telemetry.shutdown();
+    }
+  });
+
+  it('writes the command in the trace of the InventoryChanged that triggered it, under the policy’s process span', async () => {
+    const deviceId = await newDevice();
+    const tracing = installInMemoryTracing();
+    try {
+      // The projector's side: its span is active while InventoryChanged is published.
+      await trace.getTracer('test').startActiveSpan('projector', async (span) => {
+        await publish('inventory', [inventoryChanged(deviceId, at(1), 1, 5)]);
+        span.end();
+      });
+      expect((await decisionCount(deviceId, 1))[0]?.outcome).toBe('ordered');
+      await waitUntil(async () => (await service.relay.pending()) === 0, 10_000, 'the outbox to drain');
+      const spans = tracing.spans();
+      const projector = spans.find((s) => s.name === 'projector');
+      const traceId = projector?.spanContext().traceId;
+      const process = spans.find(
+        (s) => s.kind === SpanKind.CONSUMER && s.parentSpanContext?.spanId === projector?.spanContext().spanId,
+      );
+      expect(process, 'the policy’s process span of InventoryChanged').toBeDefined();
+      const codec = createCodec(Topics.commands);
+      const messages = await readTopic(kafka, topics['commands.v1']!, (await commands()).length);
+      const command = messages.find((m) => {
+        const e = codec.decode(m.value) as ReplenishRequested | SlotStatusDue;
+        return e.type === 'ReplenishRequested' && e.deviceId === deviceId;
+      });
+      expect(command?.headers?.['traceparent']?.toString()).toBe(`00-${traceId}-${process?.spanContext().spanId}-01`);
+    } finally {
+      await tracing.shutdown();
     }
   });
 

@@ -1,5 +1,7 @@
-import { RestockError } from '@restock/errors';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { describeError, RestockError } from '@restock/errors';
 import type { Pool } from '@restock/postgres';
+import { injectTraceHeaders } from '@restock/telemetry';
 import { DRS_VERSION_HEADERS, type DrsOperation, isInvalidToken } from '../domain/drs-api.js';
 import { gatewayInstruments } from '../metrics.js';
 import type { GatewayStore } from '../store/gateway-store.js';
@@ -47,6 +49,7 @@ function lwaError(answer: HttpAnswer): string {
 export function createDrsClient(options: DrsClientOptions) {
   const { store, cipher, pool } = options;
   const refreshing = new Map<string, Promise<string>>();
+  const drsHost = new URL(options.drsBaseUrl).host;
 
   async function saveTokens(deviceId: string, tokens: LwaTokens, previousRefresh: string | null): Promise<void> {
     const now = options.clock();
@@ -151,17 +154,29 @@ export function createDrsClient(options: DrsClientOptions) {
             accept: 'application/json',
             ...DRS_VERSION_HEADERS[operation],
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            // The client span's traceparent: DRS (the simulator here) can continue the trace.
+            ...injectTraceHeaders({}),
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
+      // One span and one count per request DRS answered (or did not): the retries inside `send` are one call.
       const counted = async (token: string): Promise<HttpAnswer> => {
-        // One count per request DRS answered (or did not): the retries inside `send` are one call.
+        const span = trace.getTracer('@restock/drs-gateway').startSpan(`DRS ${operation}`, {
+          kind: SpanKind.CLIENT,
+          attributes: { 'http.request.method': method, 'drs.operation': operation, 'server.address': drsHost },
+        });
         let status = 'error';
         try {
-          const answer = await send(token);
+          const answer = await context.with(trace.setSpan(context.active(), span), () => send(token));
           status = String(answer.status);
+          span.setAttribute('http.response.status_code', answer.status);
+          if (answer.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
           return answer;
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
+          throw error;
         } finally {
+          span.end();
           gatewayInstruments().calls.add(1, { operation, status });
         }
       };

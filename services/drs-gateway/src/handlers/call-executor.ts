@@ -1,12 +1,15 @@
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { describeError, isRestockError, isRetriable } from '@restock/errors';
 import { createCodec, type DrsCallCompleted, deterministicId, Topics } from '@restock/events';
 import { type BusLog, enqueueEvents, enqueueMessages } from '@restock/kafka';
 import { type Pool, type Tx, withTransaction } from '@restock/postgres';
+import { extractTraceContext, type MessageHeaders } from '@restock/telemetry';
 import { orderInfoAnswer, replenishAnswer, slotStatusBody, subscriptionInfoAnswer } from '../domain/drs-api.js';
 import type { DrsClient } from '../drs/drs-client.js';
 import { GatewayErrorCode, type HttpAnswer } from '../drs/http-client.js';
 import type { TokenCipher } from '../drs/token-cipher.js';
 import type { CallRow, GatewayStore } from '../store/gateway-store.js';
+import { CALL_TRACE_KEY } from './gateway-handler.js';
 
 const outcomesCodec = createCodec(Topics.outcomes);
 
@@ -341,7 +344,13 @@ export function createCallExecutor(options: ExecutorOptions) {
   async function run(call: CallRow): Promise<void> {
     let result: Result;
     try {
-      result = await perform(call);
+      // In the trace of the command that asked for the call (a fresh one for scheduled calls).
+      const headers = call.payload[CALL_TRACE_KEY];
+      const parent =
+        typeof headers === 'object' && headers !== null
+          ? extractTraceContext(headers as MessageHeaders, ROOT_CONTEXT)
+          : ROOT_CONTEXT;
+      result = await context.with(parent, () => perform(call));
     } catch (error) {
       result = onError(call, error);
     }

@@ -14,6 +14,7 @@ import {
 } from '@restock/events';
 import type { MessageMeta } from '@restock/kafka';
 import type { Tx } from '@restock/postgres';
+import { injectTraceHeaders } from '@restock/telemetry';
 import type { TokenCipher } from '../drs/token-cipher.js';
 import type { GatewayStore } from '../store/gateway-store.js';
 
@@ -36,6 +37,9 @@ type Handled =
       id: string;
       data: DeviceState;
     };
+
+/** Where a recorded call keeps the W3C trace headers of the command that asked for it. */
+export const CALL_TRACE_KEY = 'traceHeaders';
 
 export interface GatewayHandlerOptions {
   store: GatewayStore;
@@ -69,7 +73,9 @@ export function createGatewayHandler(options: GatewayHandlerOptions) {
       commandType: event.type,
       deviceId: event.deviceId,
       slotId,
-      payload,
+      // The call is made later by the executor, outside the consumer's span: the command's trace
+      // (the consumer's process span is active here) goes with it, so the DRS call continues it.
+      payload: { ...payload, [CALL_TRACE_KEY]: injectTraceHeaders({}) },
       notBefore: now,
       createdAt: now,
     });

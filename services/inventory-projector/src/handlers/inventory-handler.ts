@@ -1,3 +1,4 @@
+import { type Context, context as otelContext } from '@opentelemetry/api';
 import {
   type ConsumptionReported,
   createCodec,
@@ -17,7 +18,7 @@ import {
   Topics,
   type UnitType,
 } from '@restock/events';
-import { enqueueEvents, type MessageMeta } from '@restock/kafka';
+import { enqueueMessages, eventHeaders, eventKey, type MessageMeta, type OutboxMessage } from '@restock/kafka';
 import type { Tx } from '@restock/postgres';
 import { canonicalUnitOf } from '@restock/units';
 import { isOpen, laterState } from '../domain/order-state.js';
@@ -30,6 +31,16 @@ const inventoryCodec = createCodec(Topics.inventory);
 export interface BatchContext {
   /** Slots whose state changed in this batch: `deviceId\u0000slotId`. */
   changed: Set<string>;
+  /**
+   * The trace context each slot last changed in (a message's span, or the batch's span linked to its
+   * producers). `endBatch` runs outside those spans, so each InventoryChanged takes its trace from here.
+   */
+  origins: Map<string, Context>;
+}
+
+function markChanged(ctx: BatchContext, slotKey: string): void {
+  ctx.changed.add(slotKey);
+  ctx.origins.set(slotKey, otelContext.active());
 }
 
 export interface InventoryHandlerOptions {
@@ -137,7 +148,7 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
   async function touch(tx: Tx, ctx: BatchContext, row: SlotRow): Promise<void> {
     row.revision += 1;
     await store.saveSlot(tx, row);
-    ctx.changed.add(key(row.deviceId, row.slotId));
+    markChanged(ctx, key(row.deviceId, row.slotId));
   }
 
   /** Purges an order and re-folds the slots whose delivered stock it takes back. */
@@ -145,7 +156,7 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
     for (const slotId of await store.purgeOrder(tx, deviceId, instanceId)) {
       const row = await loadSlot(tx, deviceId, slotId);
       await store.saveSlot(tx, await store.refold(tx, row));
-      ctx.changed.add(key(deviceId, slotId));
+      markChanged(ctx, key(deviceId, slotId));
     }
   }
 
@@ -198,14 +209,14 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
         continue;
       }
       await store.saveSlot(tx, row);
-      ctx.changed.add(key(deviceId, def.slotId));
+      markChanged(ctx, key(deviceId, def.slotId));
     }
     for (const order of await store.ordersOfDevice(tx, deviceId)) {
       const def = defs.find((d) => d.slotId === order.slot_id);
       const quantity = def ? orderedQuantity(order.products, def) : null;
       if (quantity !== order.quantity) {
         await store.saveOrder(tx, { ...order, quantity });
-        ctx.changed.add(key(deviceId, order.slot_id));
+        markChanged(ctx, key(deviceId, order.slot_id));
       }
     }
   }
@@ -353,7 +364,7 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
       const k = key(f.deviceId, f.slotId);
       const row = rows.get(k)!;
       row.revision += 1;
-      ctx.changed.add(k);
+      markChanged(ctx, k);
       const horizon = horizons.get(f.deviceId);
       if (horizon !== undefined && f.fact.occurredAt <= horizon) continue; // purged registration
       inserted.push(f);
@@ -400,7 +411,7 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
           await store.registered(tx, event.deviceId, at, event.data.directedCustomerId);
         }
         await store.bumpDeviceRevision(tx, event.deviceId);
-        for (const slotId of await allSlotIds(tx, event.deviceId)) ctx.changed.add(key(event.deviceId, slotId));
+        for (const slotId of await allSlotIds(tx, event.deviceId)) markChanged(ctx, key(event.deviceId, slotId));
         return;
       }
       case 'DeviceDeregistered': {
@@ -410,7 +421,7 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
           const row = await loadSlot(tx, event.deviceId, slotId);
           await store.saveSlot(tx, row);
           await store.saveSlot(tx, await store.refold(tx, row));
-          ctx.changed.add(key(event.deviceId, slotId));
+          markChanged(ctx, key(event.deviceId, slotId));
         }
         return;
       }
@@ -519,7 +530,7 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
         tx,
         keys.filter((k) => !k.startsWith('model:')),
       );
-      return { changed: new Set() };
+      return { changed: new Set(), origins: new Map() };
     },
     handle,
     handleBatch,
@@ -529,7 +540,21 @@ export function createInventoryHandler(options: InventoryHandlerOptions) {
         const [deviceId = '', slotId = ''] = k.split('\u0000');
         return { deviceId, slotId };
       });
-      await enqueueEvents(tx, store.schema, inventoryCodec, await inventoryChanges(tx, keys), options.inventoryTopic);
+      const messages: OutboxMessage[] = [];
+      for (const event of await inventoryChanges(tx, keys)) {
+        const origin = ctx.origins.get(key(event.deviceId, event.data.slotId)) ?? otelContext.active();
+        // Headers written under the context the slot changed in: the event continues that trace.
+        otelContext.with(origin, () => {
+          messages.push({
+            topic: options.inventoryTopic,
+            key: eventKey(event),
+            value: inventoryCodec.encode(event),
+            headers: eventHeaders(event),
+            eventId: event.id,
+          });
+        });
+      }
+      await enqueueMessages(tx, store.schema, messages);
     },
     inventoryChanges,
   };

@@ -1,3 +1,4 @@
+import { type Context, context } from '@opentelemetry/api';
 import {
   type ConsumptionReported,
   createCodec,
@@ -17,7 +18,7 @@ import {
   type SubscriptionChanged,
   Topics,
 } from '@restock/events';
-import { enqueueEvents, type MessageMeta } from '@restock/kafka';
+import { enqueueMessages, eventHeaders, eventKey, type MessageMeta, type OutboxMessage } from '@restock/kafka';
 import { addDays, decide, type PolicySettings, utcDay } from '@restock/policy';
 import type { Tx } from '@restock/postgres';
 import {
@@ -67,6 +68,11 @@ export interface BatchContext {
   touched: Map<string, number>;
   /** Slots whose consumption moved, with the inventory revision that shows it. */
   statusDue: Map<string, number>;
+  /**
+   * The trace context of the message that last touched each slot. The decisions run in `endBatch`,
+   * outside every message's span, so a slot's commands take their trace from here.
+   */
+  origins: Map<string, Context>;
 }
 
 export interface PolicyHandlerOptions {
@@ -77,6 +83,17 @@ export interface PolicyHandlerOptions {
   commandsTopic: string;
   /** Processing time, written as `recordedAt`; decisions use event time (ARCHITECTURE principle 8). */
   clock: () => Date;
+}
+
+/** One command as the outbox stores it: validated, with the active trace context in its headers. */
+function toOutbox(event: ReplenishRequested | SlotStatusDue, topic: string): OutboxMessage {
+  return {
+    topic,
+    key: eventKey(event),
+    value: commandsCodec.encode(event),
+    headers: eventHeaders(event),
+    eventId: event.id,
+  };
 }
 
 const key = (deviceId: string, slotId: string) => `${deviceId}\u0000${slotId}`;
@@ -94,6 +111,7 @@ export function createPolicyHandler(options: PolicyHandlerOptions) {
     const k = key(deviceId, slotId);
     const at = Date.parse(atIso);
     ctx.touched.set(k, Math.max(ctx.touched.get(k) ?? at, at));
+    ctx.origins.set(k, context.active());
   }
 
   async function touchDevice(tx: Tx, ctx: BatchContext, deviceId: string, atIso: string): Promise<void> {
@@ -363,15 +381,16 @@ export function createPolicyHandler(options: PolicyHandlerOptions) {
         tx,
         keys.filter((k) => !k.startsWith('model:')),
       );
-      return { touched: new Map(), statusDue: new Map() };
+      return { touched: new Map(), statusDue: new Map(), origins: new Map() };
     },
     handle,
     async endBatch(tx: Tx, ctx: BatchContext): Promise<void> {
-      const events: (ReplenishRequested | SlotStatusDue)[] = [];
+      const messages: OutboxMessage[] = [];
       for (const [k, at] of [...ctx.touched].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const [deviceId = '', slotId = ''] = k.split('\u0000');
         const now = new Date(at);
         const result = await decideSlot(tx, deviceId, slotId, now);
+        const events: (ReplenishRequested | SlotStatusDue)[] = [];
         if (result?.command) events.push(result.command);
         const revision = ctx.statusDue.get(k);
         if (result && revision !== undefined) {
@@ -386,8 +405,12 @@ export function createPolicyHandler(options: PolicyHandlerOptions) {
             data: { slotId, expectedReplenishmentAt: result.runOutAt, revision },
           });
         }
+        // Headers written under the triggering message's context: the command continues its trace.
+        context.with(ctx.origins.get(k) ?? context.active(), () => {
+          for (const event of events) messages.push(toOutbox(event, options.commandsTopic));
+        });
       }
-      await enqueueEvents(tx, store.schema, commandsCodec, events, options.commandsTopic);
+      await enqueueMessages(tx, store.schema, messages);
     },
   };
 }
