@@ -11,8 +11,3 @@ export function laterState(current: OrderState | null, incoming: OrderState): Or
   if (current === null) return incoming;
   return RANK[incoming] > RANK[current] ? incoming : current;
 }
-
-/** Orders that still count as "on the way" in the stock on hand. */
-export function isOpen(state: OrderState): boolean {
-  return state === 'placed' || state === 'shipped';
-}

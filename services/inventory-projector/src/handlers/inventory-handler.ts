@@ -21,7 +21,7 @@ import {
 import { enqueueMessages, eventHeaders, eventKey, type MessageMeta, type OutboxMessage } from '@restock/kafka';
 import type { Tx } from '@restock/postgres';
 import { canonicalUnitOf } from '@restock/units';
-import { isOpen, laterState } from '../domain/order-state.js';
+import { laterState } from '../domain/order-state.js';
 import { orderedQuantity } from '../domain/quantities.js';
 import { applyFact, compareFacts, initialLevels, type SlotFact } from '../domain/slot-fold.js';
 import type { InventoryStore, OrderRow, SlotRow } from '../store/inventory-store.js';

@@ -145,7 +145,8 @@ export function createInventoryStore(schema: string) {
       const args = [keys.map((k) => k.deviceId), keys.map((k) => k.slotId)];
       const orders = await tx.query<OrderRow>(
         `SELECT o.* FROM ${s}.orders o JOIN unnest($1::text[], $2::text[]) AS k(device_id, slot_id) USING (device_id, slot_id)
-         WHERE o.state IN ('placed', 'shipped') ORDER BY COALESCE(o.placed_at, o.shipped_at), o.instance_id`,
+         WHERE o.state IN ('placed', 'shipped') -- still on the way: part of the stock on hand
+         ORDER BY COALESCE(o.placed_at, o.shipped_at), o.instance_id`,
         args,
       );
       const subs = await tx.query<{ device_id: string; slot_id: string; subscribed: boolean; asin: string | null }>(
