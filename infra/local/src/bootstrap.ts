@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brokerList, CommonConfig, loadConfig } from '@restock/config';
 import { allTopicSpecs } from '@restock/events';
-import { busMigrationsDir, clusterId, createKafka, ensureTopics } from '@restock/kafka';
+import { busMigrationsDir, clusterId, createKafka, ensureTopics, migrateServiceSchema } from '@restock/kafka';
 import { createPool, migrate, quoteIdent } from '@restock/postgres';
 import { Type } from '@sinclair/typebox';
 
@@ -69,14 +69,13 @@ try {
 }
 
 for (const service of serviceSchemas()) {
-  const bus = await migrate({
-    databaseUrl: config.DATABASE_URL,
-    schema: service.schema,
-    dir: busMigrationsDir,
-    ledger: 'pgmigrations_bus',
-  });
-  const own = service.migrations
-    ? await migrate({ databaseUrl: config.DATABASE_URL, schema: service.schema, dir: service.migrations })
-    : [];
-  say(`schema ${service.schema} (${service.name}): ${bus.length + own.length} migration(s) applied`);
+  const applied = service.migrations
+    ? await migrateServiceSchema({ databaseUrl: config.DATABASE_URL, schema: service.schema, dir: service.migrations })
+    : await migrate({
+        databaseUrl: config.DATABASE_URL,
+        schema: service.schema,
+        dir: busMigrationsDir,
+        ledger: 'pgmigrations_bus',
+      });
+  say(`schema ${service.schema} (${service.name}): ${applied.length} migration(s) applied`);
 }

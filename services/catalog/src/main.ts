@@ -1,8 +1,8 @@
 import { tokenVerifierFromConfig } from '@restock/auth';
 import { brokerList } from '@restock/config';
 import { closeOnSignals } from '@restock/http';
-import { busMigrationsDir, createKafka, createOutboxRelay, createProducer } from '@restock/kafka';
-import { createPool, migrate } from '@restock/postgres';
+import { createKafka, createOutboxRelay, createProducer, migrateServiceSchema } from '@restock/kafka';
+import { createPool } from '@restock/postgres';
 import { createLogger } from '@restock/telemetry';
 import { buildApp } from './app.js';
 import { CATALOG_SCHEMA, loadCatalogConfig } from './config.js';
@@ -28,14 +28,12 @@ try {
   });
   const log = (message: string) => logger.info({ component: 'migrations' }, message);
   // The bus tables first: the catalogue's own migrations may rely on the outbox being there.
-  await migrate({
+  await migrateServiceSchema({
     databaseUrl: config.DATABASE_URL,
     schema: CATALOG_SCHEMA,
-    dir: busMigrationsDir,
-    ledger: 'pgmigrations_bus',
+    dir: catalogMigrationsDir,
     log,
   });
-  await migrate({ databaseUrl: config.DATABASE_URL, schema: CATALOG_SCHEMA, dir: catalogMigrationsDir, log });
 
   const kafka = createKafka({ brokers: brokerList(config.KAFKA_BROKERS), clientId: `restock-${SERVICE}`, log: logger });
   const producer = createProducer(kafka, { log: logger });

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { brokerList } from '@restock/config';
 import { describeError } from '@restock/errors';
 import { closeOnSignals } from '@restock/http';
-import { busMigrationsDir, createKafka, createOutboxRelay } from '@restock/kafka';
-import { createPool, migrate } from '@restock/postgres';
+import { createKafka, createOutboxRelay, migrateServiceSchema } from '@restock/kafka';
+import { createPool } from '@restock/postgres';
 import { createRedis } from '@restock/redis';
 import { createLogger } from '@restock/telemetry';
 import { buildApp } from './app.js';
@@ -58,14 +58,7 @@ const relay = createOutboxRelay({
 
 try {
   const migrationLog = (message: string) => logger.debug({ migration: message }, 'migration');
-  await migrate({
-    databaseUrl: env.DATABASE_URL,
-    schema: config.schema,
-    dir: busMigrationsDir,
-    ledger: 'pgmigrations_bus',
-    log: migrationLog,
-  });
-  await migrate({
+  await migrateServiceSchema({
     databaseUrl: env.DATABASE_URL,
     schema: config.schema,
     dir: fileURLToPath(new URL('./store/migrations', import.meta.url)),

@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { type BusLog, busMigrationsDir, createProjectionConsumer, type Kafka, topicEndOffsets } from '@restock/kafka';
-import { migrate, type Pool, quoteIdent } from '@restock/postgres';
+import {
+  type BusLog,
+  createProjectionConsumer,
+  type Kafka,
+  migrateServiceSchema,
+  topicEndOffsets,
+} from '@restock/kafka';
+import { type Pool, quoteIdent } from '@restock/postgres';
 import { projectorSubscriptions, swapLockKey } from './app.js';
 import type { ProjectorConfig } from './config.js';
 import { createInventoryHandler } from './handlers/inventory-handler.js';
@@ -48,13 +54,7 @@ export async function rebuildProjection(
   const old = `${live}_old_${stamp}`.slice(0, 63);
   const started = Date.now();
 
-  await migrate({
-    databaseUrl: options.databaseUrl,
-    schema: shadow,
-    dir: busMigrationsDir,
-    ledger: 'pgmigrations_bus',
-  });
-  await migrate({ databaseUrl: options.databaseUrl, schema: shadow, dir: migrations });
+  await migrateServiceSchema({ databaseUrl: options.databaseUrl, schema: shadow, dir: migrations });
 
   const subscriptions = projectorSubscriptions(config);
   const ends = await topicEndOffsets(

@@ -7,8 +7,8 @@ import { tokenVerifierFromConfig } from '@restock/auth';
 import { brokerList } from '@restock/config';
 import { describeError } from '@restock/errors';
 import { closeOnSignals } from '@restock/http';
-import { busMigrationsDir, createKafka, createProducer } from '@restock/kafka';
-import { createPool, migrate } from '@restock/postgres';
+import { createKafka, createProducer, migrateServiceSchema } from '@restock/kafka';
+import { createPool } from '@restock/postgres';
 import { createRedis } from '@restock/redis';
 import { createLogger } from '@restock/telemetry';
 import { buildApp } from './app.js';
@@ -53,14 +53,12 @@ const producer = createProducer(kafka, { log: logger });
 try {
   const migrationLog = (message: string) => logger.debug({ migration: message }, 'migration');
   // The bus tables first (the catalog projection's offsets, the outbox), then the service's own.
-  await migrate({
+  await migrateServiceSchema({
     databaseUrl: env.DATABASE_URL,
     schema: config.schema,
-    dir: busMigrationsDir,
-    ledger: 'pgmigrations_bus',
+    dir: queryMigrationsDir,
     log: migrationLog,
   });
-  await migrate({ databaseUrl: env.DATABASE_URL, schema: config.schema, dir: queryMigrationsDir, log: migrationLog });
   await producer.connect();
   const verifier = tokenVerifierFromConfig(env);
   const app = await buildApp(

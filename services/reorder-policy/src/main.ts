@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { brokerList, loadConfig } from '@restock/config';
 import { closeOnSignals, createHttpApp, registerHealthRoutes, registerMetricsRoute } from '@restock/http';
-import { busMigrationsDir, createKafka, createProducer, pingKafka } from '@restock/kafka';
-import { createPool, migrate, pingPostgres } from '@restock/postgres';
+import { createKafka, createProducer, migrateServiceSchema, pingKafka } from '@restock/kafka';
+import { createPool, pingPostgres } from '@restock/postgres';
 import { createLogger } from '@restock/telemetry';
 import { buildPolicyService } from './app.js';
 import { PolicyServiceConfig } from './config.js';
@@ -11,13 +11,7 @@ const config = loadConfig(PolicyServiceConfig);
 const log = createLogger({ service: 'reorder-policy', level: config.LOG_LEVEL });
 const migrations = fileURLToPath(new URL('./store/migrations', import.meta.url));
 
-await migrate({
-  databaseUrl: config.DATABASE_URL,
-  schema: config.DB_SCHEMA,
-  dir: busMigrationsDir,
-  ledger: 'pgmigrations_bus',
-});
-await migrate({ databaseUrl: config.DATABASE_URL, schema: config.DB_SCHEMA, dir: migrations });
+await migrateServiceSchema({ databaseUrl: config.DATABASE_URL, schema: config.DB_SCHEMA, dir: migrations });
 
 const pool = createPool({
   connectionString: config.DATABASE_URL,

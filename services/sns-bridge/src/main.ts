@@ -1,8 +1,8 @@
 import { brokerList } from '@restock/config';
 import { StandaloneDlqTopics, Topics } from '@restock/events';
 import { closeOnSignals } from '@restock/http';
-import { busMigrationsDir, createKafka, createProducer } from '@restock/kafka';
-import { createPool, migrate } from '@restock/postgres';
+import { createKafka, createProducer, migrateServiceSchema } from '@restock/kafka';
+import { createPool } from '@restock/postgres';
 import { createRedis } from '@restock/redis';
 import { createLogger } from '@restock/telemetry';
 import { buildApp } from './app.js';
@@ -28,9 +28,8 @@ if (config.insecureOrigins.length > 0) {
   );
 }
 
-// Migrations run under node-pg-migrate's advisory lock, so replicas starting together apply each once.
-await migrate({ databaseUrl: env.DATABASE_URL, schema: SCHEMA, dir: busMigrationsDir, ledger: 'pgmigrations_bus' });
-await migrate({ databaseUrl: env.DATABASE_URL, schema: SCHEMA, dir: bridgeMigrationsDir });
+// Migrations run under a lock per schema, so replicas starting together apply each once.
+await migrateServiceSchema({ databaseUrl: env.DATABASE_URL, schema: SCHEMA, dir: bridgeMigrationsDir });
 
 const pool = createPool({
   connectionString: env.DATABASE_URL,
